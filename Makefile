@@ -1,0 +1,74 @@
+# Two commands on a fresh machine:  make serve  |  make test
+# Every target sets up what it needs; stamps make re-runs fast when nothing changed.
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help setup serve build test lint typecheck unit pyodide-test browser-test bench lock chromium clean
+
+help:
+	@echo "make serve   set up and serve the site on http://$(HOST):$(PORT) with live reload"
+	@echo "make test    set up (Chromium included) and run every test"
+	@echo "make build   mkdocs build --strict into site/"
+	@echo "make bench   measure the scorer against a bare Pyodide baseline"
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	  rm -rf $(VENV) && echo "creating $(VENV) with $$python" && "$$python" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ] && command -v pdftotext >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian chromium and poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	else \
+	  echo "error: browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium poppler-utils" >&2; exit 1; \
+	fi
+
+serve: setup
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT) --livereload
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src macros hooks tests
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -m "not browser and not pyodide"
+
+pyodide-test: setup
+	$(BIN)/pytest -m pyodide
+
+browser-test: setup chromium
+	$(BIN)/pytest -m browser
+
+test: setup chromium lint typecheck
+	$(BIN)/pytest
+
+bench: setup chromium
+	$(PY) -m benchmarks.run
+
+lock:
+	$(PY) -m pip freeze --exclude-editable | sed '1i # Pinned Python dependencies for building and testing the site (installed by make).\n# Regenerate after changing pyproject.toml: make lock' > requirements.txt
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,372 @@
+"""Load a quiz file, validate it against the schema, and turn it into an engine spec.
+
+Build-time only (needs PyYAML and Markdown). Every problem raises :class:`QuizError`, whose
+one-line message names the file, the line and the key path, e.g.::
+
+    quizzes/safety.yml:14: items[3].subscale: 'emotinal' is not a subscale (expected one of: ...)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+
+from brickbybrick import engine
+
+__all__ = ["QuizError", "load_quiz", "load_quizzes", "markdown_to_html"]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KeyPath = tuple[str | int, ...]
+
+
+class QuizError(Exception):
+    """A quiz file that cannot be used, located like a compiler error."""
+
+    def __init__(self, filename: str, line: int | None, path: KeyPath, message: str) -> None:
+        super().__init__(message)
+        self.filename = filename
+        self.line = line
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        where = self.filename if self.line is None else f"{self.filename}:{self.line}"
+        key = format_path(self.path)
+        return f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+
+
+def format_path(path: KeyPath) -> str:
+    """Format a key path the way a reader writes it: ``items[3].subscale``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+@dataclass
+class Located:
+    """Parsed YAML plus the line (1-based) of every key path in it."""
+
+    filename: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line(self, path: KeyPath) -> int | None:
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def error(self, path: KeyPath, message: str) -> QuizError:
+        return QuizError(self.filename, self.line(path), path, message)
+
+
+def parse_yaml(text: str, filename: str) -> Located:
+    """Parse YAML safely, recording each value's line; duplicate keys are errors."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise QuizError(filename, line, (), f"YAML syntax error: {problem}") from None
+    located = Located(filename, None)
+    if root is None:
+        raise QuizError(filename, 1, (), "the file is empty (expected a mapping of quiz keys)")
+    located.data = _convert(root, (), located)
+    return located
+
+
+def _convert(node: yaml.Node, path: KeyPath, located: Located) -> Any:
+    located.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        loader = yaml.SafeLoader("")
+        loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            if not isinstance(key, str):
+                located.lines[(*path, str(key))] = key_node.start_mark.line + 1
+                raise located.error((*path, str(key)), f"keys must be text, got {type(key).__name__}")
+            if key in result:
+                located.lines[(*path, key)] = key_node.start_mark.line + 1
+                raise located.error((*path, key), "duplicate key")
+            result[key] = _convert(value_node, (*path, key), located)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(child, (*path, index), located) for index, child in enumerate(node.value)]
+    return yaml.SafeLoader("").construct_object(node)
+
+
+# --------------------------------------------------------------------------- schema
+
+Check = Callable[[Any, KeyPath, Located], Any]
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "text", int: "a whole number", bool: "true/false", list: "a list", dict: "a mapping"}
+    return "nothing" if value is None else names.get(type(value), type(value).__name__)
+
+
+def text(value: Any, path: KeyPath, doc: Located) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise doc.error(path, f"expected non-empty text, got {_type_name(value)}")
+    return value.strip()
+
+
+def ident(value: Any, path: KeyPath, doc: Located) -> str:
+    value = text(value, path, doc)
+    if not ID_PATTERN.match(value):
+        raise doc.error(path, f"{value!r} is not a valid id (expected lowercase letters, digits and hyphens)")
+    return value
+
+
+def integer(value: Any, path: KeyPath, doc: Located) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise doc.error(path, f"expected a whole number, got {_type_name(value)}")
+    return value
+
+
+def percent_bound(value: Any, path: KeyPath, doc: Located) -> int:
+    value = integer(value, path, doc)
+    if not 0 <= value <= 100:
+        raise doc.error(path, f"expected a percentage from 0 to 100, got {value}")
+    return value
+
+
+def boolean(value: Any, path: KeyPath, doc: Located) -> bool:
+    if not isinstance(value, bool):
+        raise doc.error(path, f"expected true or false, got {_type_name(value)}")
+    return value
+
+
+@dataclass(frozen=True)
+class Obj:
+    """A mapping with known keys: ``required`` and ``optional`` map key -> check."""
+
+    required: Mapping[str, Check]
+    optional: Mapping[str, Check] = field(default_factory=dict)
+    exactly_one_of: tuple[str, ...] = ()
+
+    def __call__(self, value: Any, path: KeyPath, doc: Located) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise doc.error(path, f"expected a mapping, got {_type_name(value)}")
+        known = {**self.required, **self.optional}
+        for key in value:
+            if key not in known:
+                raise doc.error((*path, key), f"unknown key (expected one of: {', '.join(known)})")
+        for key in self.required:
+            if key not in value:
+                raise doc.error(path, f"missing required key '{format_path((*path, key))}'")
+        if self.exactly_one_of and sum(key in value for key in self.exactly_one_of) != 1:
+            raise doc.error(path, f"expected exactly one of: {', '.join(self.exactly_one_of)}")
+        return {key: known[key](item, (*path, key), doc) for key, item in value.items()}
+
+
+@dataclass(frozen=True)
+class ListOf:
+    check: Check
+    min_length: int = 1
+
+    def __call__(self, value: Any, path: KeyPath, doc: Located) -> list[Any]:
+        if not isinstance(value, list):
+            raise doc.error(path, f"expected a list, got {_type_name(value)}")
+        if len(value) < self.min_length:
+            raise doc.error(path, f"expected at least {self.min_length} entries, got {len(value)}")
+        return [self.check(item, (*path, index), doc) for index, item in enumerate(value)]
+
+
+@dataclass(frozen=True)
+class MapOf:
+    check: Check
+
+    def __call__(self, value: Any, path: KeyPath, doc: Located) -> dict[str, Any]:
+        if not isinstance(value, dict) or not value:
+            raise doc.error(path, f"expected a non-empty mapping of id -> entry, got {_type_name(value)}")
+        return {ident(key, (*path, key), doc): self.check(item, (*path, key), doc) for key, item in value.items()}
+
+
+BAND = Obj({"min": percent_bound, "max": percent_bound, "heading": text, "feedback": text})
+BANDS = ListOf(BAND)
+POINT = Obj({"value": integer, "label": text})
+SCALE = Obj({"points": ListOf(POINT, min_length=2)})
+SUBSCALE = Obj({"id": ident, "label": text, "bands": BANDS})
+CRITICAL = Obj({}, {"at_or_above": integer, "at_or_below": integer}, exactly_one_of=("at_or_above", "at_or_below"))
+ITEM = Obj(
+    {"id": ident, "text": text, "scale": ident, "subscale": ident},
+    {"reverse": boolean, "critical": CRITICAL},
+)
+RECOMMENDATION = Obj({"subscale": ident, "text": text, "page": text}, {"below": percent_bound})
+QUIZ = Obj(
+    {
+        "id": ident,
+        "title": text,
+        "scales": MapOf(SCALE),
+        "subscales": ListOf(SUBSCALE),
+        "items": ListOf(ITEM),
+        "overall": Obj({"label": text, "bands": BANDS}),
+    },
+    {"intro": text, "recommendations": ListOf(RECOMMENDATION, min_length=0), "extension": text},
+)
+
+
+# --------------------------------------------------------------------------- meaning
+
+
+def markdown_to_html(source: str) -> str:
+    """Render an author's Markdown with raw HTML disabled, so any ``<`` is shown, not run."""
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    rendered = md.convert(source)
+    if re.search(r"""href=["']\s*(?:javascript|data|vbscript):""", rendered, re.IGNORECASE):
+        raise ValueError("links may not use javascript:, data: or vbscript: URLs")
+    return rendered
+
+
+def _one_of(value: str, choices: Iterable[str]) -> str:
+    return f"(expected one of: {', '.join(choices)})"
+
+
+def _check_unique(doc: Located, entries: list[dict[str, Any]], key_path: KeyPath, what: str) -> None:
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if entry["id"] in seen:
+            raise doc.error(
+                (*key_path, index, "id"),
+                f"duplicate {what} id {entry['id']!r} (first used at {format_path((*key_path, seen[entry['id']]))})",
+            )
+        seen[entry["id"]] = index
+
+
+def _check_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> None:
+    expected = 0
+    for index, band in enumerate(bands):
+        here = (*path, index)
+        if band["min"] > band["max"]:
+            raise doc.error((*here, "min"), f"min {band['min']} is above max {band['max']}")
+        if band["min"] > expected:
+            raise doc.error((*here, "min"), f"gap: no band covers {expected}..{band['min'] - 1} (bands must cover 0..100 in order)")
+        if band["min"] < expected:
+            raise doc.error((*here, "min"), f"overlap: {band['min']}..{expected - 1} is already covered (bands must cover 0..100 in order)")
+        expected = band["max"] + 1
+    if expected != 101:
+        raise doc.error((*path, len(bands) - 1, "max"), f"gap: no band covers {expected}..100 (bands must cover 0..100)")
+
+
+def _render_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> list[dict[str, Any]]:
+    rendered = []
+    for index, band in enumerate(bands):
+        try:
+            feedback_html = markdown_to_html(band["feedback"])
+        except ValueError as error:
+            raise doc.error((*path, index, "feedback"), str(error)) from None
+        rendered.append({"min": band["min"], "max": band["max"], "heading": band["heading"], "feedback_html": feedback_html})
+    return rendered
+
+
+PageResolver = Callable[[str], str | None]
+"""Return None when a ``page.md#anchor`` target exists, else a message saying why not."""
+
+
+def load_quiz(path: Path, *, display_name: str | None = None, check_page: PageResolver | None = None) -> dict[str, Any]:
+    """Read, validate and convert one quiz file into a JSON-able engine spec."""
+    filename = display_name or str(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuizError(filename, None, (), f"cannot read the file: {error}") from None
+    doc = parse_yaml(source, filename)
+    quiz = QUIZ(doc.data, (), doc)
+
+    if quiz["id"] != path.stem:
+        raise doc.error(("id",), f"{quiz['id']!r} must match the file name {path.stem!r}")
+    for name, scale in quiz["scales"].items():
+        values = [point["value"] for point in scale["points"]]
+        if len(set(values)) != len(values):
+            raise doc.error(("scales", name, "points"), f"values must be unique, got {values}")
+    _check_unique(doc, quiz["subscales"], ("subscales",), "subscale")
+    _check_unique(doc, quiz["items"], ("items",), "item")
+    subscale_ids = [sub["id"] for sub in quiz["subscales"]]
+    for index, item in enumerate(quiz["items"]):
+        here = ("items", index)
+        if item["scale"] not in quiz["scales"]:
+            raise doc.error((*here, "scale"), f"{item['scale']!r} is not a scale {_one_of(item['scale'], quiz['scales'])}")
+        if item["subscale"] not in subscale_ids:
+            raise doc.error((*here, "subscale"), f"{item['subscale']!r} is not a subscale {_one_of(item['subscale'], subscale_ids)}")
+        if "critical" in item:
+            (rule, threshold), = item["critical"].items()
+            values = [point["value"] for point in quiz["scales"][item["scale"]]["points"]]
+            if threshold not in values:
+                raise doc.error((*here, "critical", rule), f"{threshold} is not a value of scale {item['scale']!r} (expected one of: {', '.join(map(str, values))})")
+    for index, sub in enumerate(quiz["subscales"]):
+        if not any(item["subscale"] == sub["id"] for item in quiz["items"]):
+            raise doc.error(("subscales", index, "id"), f"subscale {sub['id']!r} has no items")
+        _check_bands(doc, sub["bands"], ("subscales", index, "bands"))
+    _check_bands(doc, quiz["overall"]["bands"], ("overall", "bands"))
+    for index, rec in enumerate(quiz.get("recommendations", [])):
+        here = ("recommendations", index)
+        if rec["subscale"] != "overall" and rec["subscale"] not in subscale_ids:
+            raise doc.error((*here, "subscale"), f"{rec['subscale']!r} is not a subscale {_one_of(rec['subscale'], ['overall', *subscale_ids])}")
+        if check_page is not None and (problem := check_page(rec["page"])):
+            raise doc.error((*here, "page"), problem)
+
+    extension = None
+    if "extension" in quiz:
+        ext_path = path.parent / quiz["extension"]
+        if ext_path.suffix != ".py" or ext_path.parent != path.parent or not ext_path.is_file():
+            raise doc.error(("extension",), f"{quiz['extension']!r} is not a Python file beside {path.name}")
+        extension = {"filename": quiz["extension"], "source": ext_path.read_text(encoding="utf-8")}
+
+    try:
+        intro_html = markdown_to_html(quiz["intro"]) if "intro" in quiz else ""
+    except ValueError as error:
+        raise doc.error(("intro",), str(error)) from None
+    spec: dict[str, Any] = {
+        "id": quiz["id"],
+        "title": quiz["title"],
+        "intro_html": intro_html,
+        "scales": quiz["scales"],
+        "subscales": [
+            {"id": sub["id"], "label": sub["label"], "bands": _render_bands(doc, sub["bands"], ("subscales", index, "bands"))}
+            for index, sub in enumerate(quiz["subscales"])
+        ],
+        "items": [{"reverse": False, "critical": None, **item} for item in quiz["items"]],
+        "overall": {"label": quiz["overall"]["label"], "bands": _render_bands(doc, quiz["overall"]["bands"], ("overall", "bands"))},
+        "recommendations": [{"below": None, **rec} for rec in quiz.get("recommendations", [])],
+        "extension": extension,
+    }
+    _try_scoring(spec, doc)
+    return spec
+
+
+def _try_scoring(spec: dict[str, Any], doc: Located) -> None:
+    """Score the lowest and the highest answers once, so an extension's bugs fail the build."""
+    for pick in (min, max):
+        answers = {
+            item["id"]: pick(point["value"] for point in spec["scales"][item["scale"]]["points"])
+            for item in spec["items"]
+        }
+        sample = {**spec, "recommendations": [{**rec, "href": ""} for rec in spec["recommendations"]]}
+        try:
+            engine.score(sample, answers)
+        except Exception as error:  # noqa: BLE001 - any failure of the author's module is reported
+            raise doc.error(("extension",), f"scoring a sample failed: {type(error).__name__}: {error}") from None
+
+
+def load_quizzes(directory: Path, *, root: Path | None = None, check_page: PageResolver | None = None) -> dict[str, dict[str, Any]]:
+    """Load every ``*.yml`` quiz in ``directory``; names in errors are relative to ``root``."""
+    quizzes: dict[str, dict[str, Any]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        display = str(path.relative_to(root)) if root else str(path)
+        spec = load_quiz(path, display_name=display, check_page=check_page)
+        quizzes[spec["id"]] = spec
+    return quizzes

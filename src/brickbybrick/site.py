@@ -165,6 +165,22 @@ def install_runtime(config: Any, rt: Runtime) -> None:
 
 # --------------------------------------------------------------------------- the macro
 
+QUIZ_CALL = re.compile(r"""\{\{\s*quiz\(\s*(?P<q>["'])(?P<id>.*?)(?P=q)\s*\)\s*\}\}""")
+
+
+def check_quiz_references(markdown: str, src_uri: str, config: Any) -> None:
+    """Raise a one-line ``PluginError`` for each ``{{ quiz("id") }}`` naming no quiz file."""
+    quizzes_dir = project_dir(config) / "quizzes"
+    known = sorted(path.stem for path in quizzes_dir.glob("*.yml"))
+    for match in QUIZ_CALL.finditer(markdown):
+        if match["id"] not in known:
+            line = markdown.count("\n", 0, match.start()) + 1
+            raise PluginError(
+                f"{Path(config['docs_dir']).name}/{src_uri}:{line}: quiz({match['id']!r}): no such quiz in quizzes/ "
+                f"(expected one of: {', '.join(known) or 'none'})"
+            )
+
+
 
 class QuizMacro:
     """``{{ quiz("id") }}``: the quiz as an accessible form, wired to the in-browser scorer."""

@@ -1,0 +1,78 @@
+"""Browser fixtures: sites built once per session with --strict and served on port 0."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+
+import pytest
+from helpers import FIXTURES, build, free_port, mini_project, serve
+from playwright.sync_api import Page, Request
+
+FIXTURE_PAGES = {
+    "index.md": "# Fixture home\n\nGo to the [sample quiz](quiz.md) or [another page](other.md).\n",
+    "quiz.md": '# Sample quiz\n\nAnswer these.\n\n{{ quiz("sample") }}\n\n## After\n\nText.\n',
+    "other.md": "# Other page\n\nNo quiz here. Back to the [sample quiz](quiz.md).\n",
+    "extension.md": '# Extension quiz\n\n{{ quiz("ext-demo") }}\n',
+    "help.md": "# Help\n\n## Get help\n\nCall someone you trust.\n",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture mini-site (sample and extension quizzes), built for the origin it is served on."""
+    root = tmp_path_factory.mktemp("fixture-site")
+    project = mini_project(
+        root / "project", pages=FIXTURE_PAGES, quiz_dirs=(FIXTURES / "quizzes", FIXTURES / "extension")
+    )
+    sock = free_port()
+    origin = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    result = build(project, root / "site", origin)
+    assert result.returncode == 0, result.stderr
+    with serve(root / "site", sock) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def base_url(fixture_site: str) -> str:
+    return fixture_site
+
+
+@pytest.fixture
+def requests_seen(page: Page) -> list[str]:
+    """Every URL the page requested during the test."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+@pytest.fixture(autouse=True)
+def _only_local_requests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every request of every browser test goes to the local origin (checked after the test)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page: Page = request.getfixturevalue("page")
+    seen: list[Request] = []
+    page.context.on("request", seen.append)
+    yield
+    foreign = [r.url for r in seen if not r.url.startswith(("http://127.0.0.1:", "data:", "blob:"))]
+    assert foreign == [], f"requests left the local origin: {foreign}"
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+

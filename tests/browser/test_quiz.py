@@ -1,0 +1,125 @@
+"""End to end: a person answers the fixture quiz in Chromium and reads a Python-computed result."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page, expect
+from quizpage import QuizForm
+
+
+def test_keyboard_only_answers_and_result(page: Page) -> None:
+    """Tab into the quiz, pick answers with arrow keys, submit with Enter, and read the result."""
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    quiz.expect_ready()
+    first = quiz.item("c1").locator("input").first
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if first.evaluate("el => el === document.activeElement"):
+            break
+    expect(first).to_be_focused()
+    for index in range(4):
+        page.keyboard.press("ArrowRight")  # selects the second option: "Rarely" (value 1)
+        if index < 3:
+            page.keyboard.press("Tab")  # on to the next question's radio group
+    page.keyboard.press("Tab")
+    expect(quiz.submit).to_be_focused()
+    page.keyboard.press("Enter")
+    # c1=1, c2 reversed 4-1=3 -> calm 4/8; s1=1, s2 reversed 3 -> safe 4/8; overall 8/16.
+    quiz.expect_result_contains("Your results: Sample check", "Overall", "50 out of 100", "Middle", "Calm", "Safe")
+    expect(quiz.result).to_have_attribute("role", "status")
+    expect(quiz.result).to_be_focused()
+    expect(quiz.result.get_by_role("link", name="Read about calm")).to_have_attribute("href", "../")
+    expect(quiz.result).to_contain_text("not a diagnosis")
+
+
+def test_missing_answers_are_named_and_focused(page: Page) -> None:
+    """Submitting with gaps lists each unanswered question and moves focus to the first."""
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    quiz.expect_ready()
+    quiz.answer("c1", "Often")
+    quiz.answer("s1", "Often")
+    quiz.submit.click()
+    quiz.expect_result_contains(
+        "2 questions are still unanswered",
+        "Question 2: I worry about how my partner will react.",
+        "Question 4: I am afraid of my partner.",
+    )
+    expect(quiz.result).not_to_contain_text("Question 1:")
+    expect(quiz.result).not_to_contain_text("out of 100")
+    expect(quiz.item("c2").locator("input").first).to_be_focused()
+
+
+def test_instant_navigation_keeps_one_scorer(page: Page) -> None:
+    """Clicking from another page (navigation.instant, no reload) still scores, with one worker per visit."""
+    wasm: list[str] = []
+    page.on("request", lambda r: wasm.append(r.url) if r.url.endswith("pyodide.asm.wasm") else None)
+    page.goto("")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="sample quiz").first.click()
+    quiz = QuizForm(page, "sample")
+    quiz.expect_ready()
+    # Leave for a page without a quiz and come back, all without a reload.
+    page.locator("a[href$='other/']").first.click()
+    expect(page.get_by_role("heading", name="Other page")).to_be_visible()
+    page.get_by_role("link", name="sample quiz").first.click()
+    quiz = QuizForm(page, "sample")
+    quiz.expect_ready()
+    for item in ("c1", "c2", "s1", "s2"):
+        quiz.answer(item, "Sometimes")
+    quiz.submit.click()
+    quiz.expect_result_contains("50 out of 100")
+    assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of instant navigation"
+    assert len(wasm) == 1, f"Pyodide was fetched {len(wasm)} times"
+
+
+def test_pyodide_blocked_shows_unavailable(page: Page) -> None:
+    """With the Pyodide files unreachable the page says scoring is unavailable and the form still works."""
+    page.route("**/assets/pyodide/**", lambda route: route.abort())
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    quiz.expect_unavailable()
+    quiz.answer("c1", "Often")
+    expect(quiz.item("c1").get_by_label("Often", exact=True)).to_be_checked()
+    quiz.submit.click()
+    quiz.expect_result_contains("Scoring is unavailable right now")
+
+
+def test_engine_wheel_tampered_is_refused(page: Page) -> None:
+    """A wheel whose bytes do not match the sha256 in the lockfile is refused, and the page says so."""
+
+    def tamper(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        route.fulfill(response=response, body=response.body() + b"tampered")
+
+    page.route("**/assets/engine/**/*.whl", tamper)
+    page.goto("quiz/")
+    QuizForm(page, "sample").expect_unavailable()
+
+
+def test_extension_note_appears(page: Page) -> None:
+    """A quiz's Python extension module runs in the browser and its note shows in the result."""
+    page.goto("extension/")
+    quiz = QuizForm(page, "ext-demo")
+    quiz.expect_ready()
+    for fieldset in quiz.form.locator("fieldset").all():
+        fieldset.locator("input").last.check()
+    quiz.submit.click()
+    expect(quiz.result.locator(".bb-result__note")).to_be_visible()
+
+
+def test_without_javascript_form_is_answerable_and_help_shows(browser: Browser, base_url: str) -> None:
+    """With JavaScript off the form still takes answers and a critical answer reveals the help panel."""
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    help_panel = quiz.form.locator("[data-quiz-help]")
+    expect(help_panel).to_be_hidden()
+    expect(quiz.submit).to_be_hidden()
+    quiz.answer("c1", "Often")
+    expect(help_panel).to_be_hidden()
+    quiz.answer("s2", "Sometimes")  # afraid "sometimes" or more is critical
+    expect(help_panel).to_be_visible()
+    expect(help_panel).to_contain_text("You deserve to be safe")
+    context.close()

@@ -1,0 +1,99 @@
+"""Build real MkDocs sites for tests: the project itself, or a mini-site from fixtures."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def mini_project(
+    target: Path,
+    *,
+    pages: Mapping[str, str],
+    quiz_dirs: tuple[Path, ...] = (FIXTURES / "quizzes",),
+    nav: list[object] | None = None,
+) -> Path:
+    """Lay out a project with the real macros, hooks, overrides and assets, and given content."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("macros", "hooks", "overrides"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "docs" / "assets", target / "docs" / "assets")
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    (target / "quizzes").mkdir()
+    for directory in quiz_dirs:
+        for source in directory.iterdir():
+            if source.suffix in {".yml", ".py"}:
+                shutil.copy(source, target / "quizzes" / source.name)
+    for name, text in pages.items():
+        (target / "docs" / name).write_text(text, encoding="utf-8")
+    config = re.sub(r"(?ms)^nav:\n.*?^(?=\S)", "", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    if nav is not None:
+        config += "\n" + yaml.safe_dump({"nav": nav}, sort_keys=False)
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return target
+
+
+def free_port() -> socket.socket:
+    """A listening socket on an ephemeral port of 127.0.0.1 (kept open until served)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+def build(project: Path, site_dir: Path, site_url: str) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` as a person would, returning its output."""
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url},
+        cwd=project,
+    )
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(site_dir: Path, sock: socket.socket) -> Iterator[str]:
+    """Serve ``site_dir`` on the already-bound socket; yields the origin URL with a slash."""
+
+    def handler(*args: object, **kwargs: object) -> _QuietHandler:
+        return _QuietHandler(*args, directory=str(site_dir), **kwargs)  # type: ignore[arg-type]
+
+    server = http.server.ThreadingHTTPServer(sock.getsockname(), handler, bind_and_activate=False)
+    server.socket.close()
+    server.socket = sock
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

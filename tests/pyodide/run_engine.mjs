@@ -1,0 +1,25 @@
+// Runs the engine inside real Pyodide (the npm package, under Node) and prints JSON.
+// Usage: node run_engine.mjs ENGINE.whl CASES.json
+// CASES.json: [{"spec": {...}, "answers": {...}}, ...]. For each case it prints the engine's
+// score_json output, so the caller can compare it, byte for byte, with CPython's.
+import { readFile } from "node:fs/promises";
+import { loadPyodide } from "pyodide";
+
+const [wheelPath, casesPath] = process.argv.slice(2);
+const pyodide = await loadPyodide({ stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
+pyodide.unpackArchive(new Uint8Array(await readFile(wheelPath)), "wheel", { extractDir: "/lib/python3.14/site-packages" });
+pyodide.globals.set("cases_json", await readFile(casesPath, "utf8"));
+const output = pyodide.runPython(`
+import json, sys
+import brickbybrick.engine as engine
+
+# The engine must need nothing beyond Pyodide's standard library.
+third_party = sorted(m for m in sys.modules if m.split(".")[0] in {"yaml", "markdown", "mkdocs", "jinja2"})
+json.dumps({
+    "python": sys.version.split()[0],
+    "platform": sys.platform,
+    "third_party": third_party,
+    "outputs": [engine.score_json(json.dumps(c["spec"]), json.dumps(c["answers"])) for c in json.loads(cases_json)],
+})
+`);
+process.stdout.write(output);

@@ -1,0 +1,108 @@
+"""Real `mkdocs build --strict` runs: bad input fails with one located line, good input ships the runtime."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, build, mini_project
+
+PAGES = {
+    "index.md": "# Home\n\nSee the [quiz](quiz.md).\n",
+    "quiz.md": '# Quiz\n\nIntro.\n\n{{ quiz("sample") }}\n',
+    "help.md": "# Help\n\n## Get help\n\nCall.\n",
+}
+SAMPLE = (FIXTURES / "quizzes" / "sample.yml").read_text(encoding="utf-8")
+
+
+def _build_with(tmp_path: Path, *, quiz_text: str = SAMPLE, pages: dict[str, str] = PAGES) -> tuple[int, str]:
+    quizzes = tmp_path / "quizzes-src"
+    quizzes.mkdir()
+    (quizzes / "sample.yml").write_text(quiz_text, encoding="utf-8")
+    project = mini_project(tmp_path / "project", pages=pages, quiz_dirs=(quizzes,))
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("subscale: calm, reverse", "subscale: calmm, reverse"),
+            "quizzes/sample.yml:25: items[1].subscale: 'calmm' is not a subscale (expected one of: calm, safe)",
+        ),
+        (("title: Sample check", "title: [unclosed"), "quizzes/sample.yml:4: YAML syntax error"),
+        (("page: index.md}", "page: missing.md}"), "quizzes/sample.yml:32: recommendations[0].page: 'missing.md' is not a page"),
+        (("label: Overall", "label: Overall\n  colour: red"), "quizzes/sample.yml:30: overall.colour: unknown key"),
+    ],
+)
+def test_bad_quiz_fails_build_with_one_located_line(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    """A broken quiz file stops the build with file, line and key path, and no traceback."""
+    code, output = _build_with(tmp_path, quiz_text=SAMPLE.replace(*change))
+    assert code != 0
+    assert expected in output
+    assert "Traceback" not in output
+
+
+def test_unknown_quiz_in_page_fails_build(tmp_path: Path) -> None:
+    """A page naming a quiz that does not exist fails with the page's file and line."""
+    pages = {**PAGES, "quiz.md": '# Quiz\n\nIntro.\n\n{{ quiz("sampel") }}\n'}
+    code, output = _build_with(tmp_path, pages=pages)
+    assert code != 0
+    assert "docs/quiz.md:5: quiz('sampel'): no such quiz in quizzes/ (expected one of: sample)" in output
+    assert "Traceback" not in output
+
+
+def test_broken_anchor_in_chapter_fails_strict_build(tmp_path: Path) -> None:
+    """Link validation is raised to warn, so --strict stops on a link to a missing anchor."""
+    pages = {**PAGES, "index.md": "# Home\n\nSee [help](help.md#no-such-heading).\n"}
+    code, output = _build_with(tmp_path, pages=pages)
+    assert code != 0
+    assert "no-such-heading" in output
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("built")
+    project = mini_project(tmp / "project", pages=PAGES)
+    done = build(project, tmp / "site", "http://127.0.0.1:8000/")
+    assert done.returncode == 0, done.stderr
+    return tmp / "site"
+
+
+def test_site_ships_pyodide_under_versioned_path(built_site: Path) -> None:
+    """The five Pyodide runtime files are served from the site itself under their version."""
+    version = json.loads(Path("node_modules/pyodide/package.json").read_text())["version"]
+    runtime = built_site / "assets" / "pyodide" / version
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (runtime / name).stat().st_size > 0
+
+
+def test_engine_wheel_pinned_by_sha256_in_lockfile(built_site: Path) -> None:
+    """The site's lockfile names the engine wheel with the sha256 of its exact bytes."""
+    (lockfile,) = (built_site / "assets" / "engine").glob("*/pyodide-lock.json")
+    lock = json.loads(lockfile.read_text())
+    entry = lock["packages"]["brickbybrick"]
+    wheel = lockfile.parent / entry["file_name"]
+    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert lock["info"]["python"].startswith("3.14")
+    with zipfile.ZipFile(wheel) as archive:
+        modules = sorted(n for n in archive.namelist() if n.startswith("brickbybrick/"))
+    assert modules == ["brickbybrick/__init__.py", "brickbybrick/engine.py", "brickbybrick/py.typed"]
+
+
+def test_engine_in_wheel_is_the_source(built_site: Path) -> None:
+    """The browser gets the engine module byte for byte as it is in src/ (one scorer)."""
+    (wheel,) = (built_site / "assets" / "engine").glob("*/*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("brickbybrick/engine.py") == Path("src/brickbybrick/engine.py").read_bytes()
+
+
+def test_only_quiz_pages_reference_the_scorer(built_site: Path) -> None:
+    """Pages without a quiz carry no runtime reference, so they never start Pyodide."""
+    assert "data-pyodide" in (built_site / "quiz" / "index.html").read_text()
+    assert "data-pyodide" not in (built_site / "index.html").read_text()
+    assert "data-pyodide" not in (built_site / "help" / "index.html").read_text()

@@ -1,0 +1,89 @@
+"""The one scorer under real Pyodide: the npm package run by Node gives CPython's exact answers."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import FIXTURES, ROOT
+
+from brickbybrick import engine
+from brickbybrick.quizfile import load_quiz
+from brickbybrick.site import build_wheel
+
+pytestmark = pytest.mark.pyodide
+
+QUIZ_FILES = [
+    *sorted((FIXTURES / "quizzes").glob("*.yml")),
+    *sorted((FIXTURES / "extension").glob("*.yml")),
+    *sorted((ROOT / "quizzes").glob("*.yml")),
+]
+
+
+def _cases() -> list[dict[str, Any]]:
+    rng = random.Random(314)
+    cases: list[dict[str, Any]] = []
+    for path in QUIZ_FILES:
+        spec = load_quiz(path)
+        spec = {**spec, "recommendations": [{**r, "href": r["page"]} for r in spec["recommendations"]]}
+        values = {item["id"]: [p["value"] for p in spec["scales"][item["scale"]]["points"]] for item in spec["items"]}
+        for _ in range(12):
+            cases.append({"spec": spec, "answers": {i: rng.choice(v) for i, v in values.items()}})
+        partial = {i: v[0] for i, v in list(values.items())[::2]}
+        cases.append({"spec": spec, "answers": partial})  # incomplete: missing items listed
+        cases.append({"spec": spec, "answers": {next(iter(values)): "not a number"}})  # error as data
+    return cases
+
+
+@pytest.fixture(scope="module")
+def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    if shutil.which("node") is None:
+        pytest.fail("node is required to run the engine under Pyodide")
+    tmp = tmp_path_factory.mktemp("pyodide")
+    name, wheel = build_wheel()
+    (tmp / name).write_bytes(wheel)
+    cases = _cases()
+    (tmp / "cases.json").write_text(json.dumps(cases))
+    done = subprocess.run(
+        ["node", str(Path(__file__).parent / "pyodide" / "run_engine.mjs"), str(tmp / name), str(tmp / "cases.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return cases, json.loads(done.stdout)
+
+
+def test_runs_in_pyodide_python(pyodide_run: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+    """The engine really ran inside Pyodide's Python 3.14 on Emscripten, importing no third-party module."""
+    _, report = pyodide_run
+    assert report["platform"] == "emscripten"
+    assert report["python"].startswith("3.14")
+    assert report["third_party"] == []
+
+
+def test_same_results_as_cpython(pyodide_run: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+    """Every case (complete, incomplete, invalid, with an extension) scores identically in both Pythons."""
+    cases, report = pyodide_run
+    assert len(report["outputs"]) == len(cases)
+    for case, output in zip(cases, report["outputs"], strict=True):
+        assert json.loads(output) == json.loads(engine.score_json(json.dumps(case["spec"]), json.dumps(case["answers"])))
+
+
+def test_cases_cover_every_outcome(pyodide_run: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+    """The compared outputs include complete results, missing answers, critical flags, notes and errors."""
+    _, report = pyodide_run
+    outputs = [json.loads(o) for o in report["outputs"]]
+    results = [o["result"] for o in outputs if o["ok"]]
+    assert any(r["complete"] for r in results)
+    assert any(r["missing"] for r in results)
+    assert any(r["critical"] for r in results)
+    assert any(r["notes"] for r in results)
+    assert any(not o["ok"] and "not a number" in o["error"] for o in outputs)

@@ -76,16 +76,41 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         ".wasm": "application/wasm",
     }
 
+    site_headers: dict[str, str] = {}
+
+    def end_headers(self) -> None:
+        # Send what the site's _headers file asks for, as a host that honours it would.
+        for name, value in self.site_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def site_headers(site_dir: Path) -> dict[str, str]:
+    """The headers that ``site_dir/_headers`` sets for ``/*`` (none if there is no file)."""
+    path = site_dir / "_headers"
+    if not path.exists():
+        return {}
+    headers = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        name, _, value = line.strip().partition(": ")
+        headers[name] = value
+    return headers
 
 
 @contextmanager
 def serve(site_dir: Path, sock: socket.socket) -> Iterator[str]:
     """Serve ``site_dir`` on the already-bound socket; yields the origin URL with a slash."""
 
+    headers = site_headers(site_dir)
+
+    class Handler(_QuietHandler):
+        site_headers = headers
+
     def handler(*args: object, **kwargs: object) -> _QuietHandler:
-        return _QuietHandler(*args, directory=str(site_dir), **kwargs)  # type: ignore[arg-type]
+        return Handler(*args, directory=str(site_dir), **kwargs)  # type: ignore[arg-type]
 
     server = http.server.ThreadingHTTPServer(sock.getsockname(), handler, bind_and_activate=False)
     server.socket.close()

@@ -87,7 +87,7 @@ def render_quiz(spec: Mapping[str, Any], *, href: Callable[[str], str], help_hre
     items = "".join(_item(spec, number, item) for number, item in enumerate(spec["items"], start=1))
     return (
         f'<div class="bb-quiz" id="bb-{quiz}">'
-        f'<form class="bb-quiz__form" data-quiz="{quiz}" aria-labelledby="bb-{quiz}-title" novalidate>'
+        f'<form class="bb-quiz__form" data-quiz="{quiz}" aria-labelledby="bb-{quiz}-title" autocomplete="off" novalidate>'
         f'<p class="bb-quiz__title" id="bb-{quiz}-title">{_e(spec["title"])}</p>'
         f'<div class="bb-quiz__intro">{spec["intro_html"]}</div>'
         '<p class="bb-quiz__note">A reflection aid, not a diagnosis. Your answers stay on this device: '

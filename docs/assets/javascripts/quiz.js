@@ -159,6 +159,9 @@ function onPage() {
   forms.forEach(bindForm);
 }
 
+// The safety module asks every part of the page to forget answers (page hidden, quick exit).
+document.addEventListener("bb:forget", () => visitResults.clear());
+
 // Material publishes every page view, including navigation.instant ones, on document$.
 if (typeof document$ !== "undefined") document$.subscribe(onPage);
 else onPage();

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
@@ -69,14 +70,14 @@ def build(project: Path, site_dir: Path, site_url: str) -> subprocess.CompletedP
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
         ".js": "text/javascript",
         ".wasm": "application/wasm",
     }
 
-    site_headers: dict[str, str] = {}
+    site_headers: ClassVar[dict[str, str]] = {}
 
     def end_headers(self) -> None:
         # Send what the site's _headers file asks for, as a host that honours it would.

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from helpers import FIXTURES, build, mini_project
 
 PAGES = {
@@ -35,11 +36,19 @@ def _build_with(tmp_path: Path, *, quiz_text: str = SAMPLE, pages: dict[str, str
             "quizzes/sample.yml:25: items[1].subscale: 'calmm' is not a subscale (expected one of: calm, safe)",
         ),
         (("title: Sample check", "title: [unclosed"), "quizzes/sample.yml:4: YAML syntax error"),
-        (("page: index.md}", "page: missing.md}"), "quizzes/sample.yml:32: recommendations[0].page: 'missing.md' is not a page"),
-        (("label: Overall", "label: Overall\n  colour: red"), "quizzes/sample.yml:30: overall.colour: unknown key"),
+        (
+            ("page: index.md}", "page: missing.md}"),
+            "quizzes/sample.yml:32: recommendations[0].page: 'missing.md' is not a page",
+        ),
+        (
+            ("label: Overall", "label: Overall\n  colour: red"),
+            "quizzes/sample.yml:30: overall.colour: unknown key",
+        ),
     ],
 )
-def test_bad_quiz_fails_build_with_one_located_line(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+def test_bad_quiz_fails_build_with_one_located_line(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
     """A broken quiz file stops the build with file, line and key path, and no traceback."""
     code, output = _build_with(tmp_path, quiz_text=SAMPLE.replace(*change))
     assert code != 0

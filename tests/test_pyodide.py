@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FIXTURES, ROOT
 
 from brickbybrick import engine
 from brickbybrick.quizfile import load_quiz
 from brickbybrick.site import build_wheel
+from helpers import FIXTURES, ROOT
 
 pytestmark = pytest.mark.pyodide
 
@@ -31,7 +31,10 @@ def _cases() -> list[dict[str, Any]]:
     for path in QUIZ_FILES:
         spec = load_quiz(path)
         spec = {**spec, "recommendations": [{**r, "href": r["page"]} for r in spec["recommendations"]]}
-        values = {item["id"]: [p["value"] for p in spec["scales"][item["scale"]]["points"]] for item in spec["items"]}
+        values = {
+            item["id"]: [p["value"] for p in spec["scales"][item["scale"]]["points"]]
+            for item in spec["items"]
+        }
         for _ in range(12):
             cases.append({"spec": spec, "answers": {i: rng.choice(v) for i, v in values.items()}})
         partial = {i: v[0] for i, v in list(values.items())[::2]}
@@ -50,7 +53,12 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str
     cases = _cases()
     (tmp / "cases.json").write_text(json.dumps(cases))
     done = subprocess.run(
-        ["node", str(Path(__file__).parent / "pyodide" / "run_engine.mjs"), str(tmp / name), str(tmp / "cases.json")],
+        [
+            "node",
+            str(Path(__file__).parent / "pyodide" / "run_engine.mjs"),
+            str(tmp / name),
+            str(tmp / "cases.json"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -74,7 +82,9 @@ def test_same_results_as_cpython(pyodide_run: tuple[list[dict[str, Any]], dict[s
     cases, report = pyodide_run
     assert len(report["outputs"]) == len(cases)
     for case, output in zip(cases, report["outputs"], strict=True):
-        assert json.loads(output) == json.loads(engine.score_json(json.dumps(case["spec"]), json.dumps(case["answers"])))
+        assert json.loads(output) == json.loads(
+            engine.score_json(json.dumps(case["spec"]), json.dumps(case["answers"]))
+        )
 
 
 def test_cases_cover_every_outcome(pyodide_run: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:

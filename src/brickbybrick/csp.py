@@ -13,7 +13,14 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-__all__ = ["HEADER_EXTRAS", "add_meta_policy", "headers_file", "inline_script_hashes", "policy"]
+__all__ = [
+    "HEADER_EXTRAS",
+    "add_meta_policy",
+    "headers_file",
+    "inline_script_hashes",
+    "policy",
+    "set_meta_policy",
+]
 
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 DATA_TYPES = ("application/json", "application/ld+json")
@@ -55,6 +62,19 @@ def policy(script_hashes: Iterable[str], *, header: bool = False) -> str:
     if header:
         directives.append("frame-ancestors 'none'")
     return "; ".join(directives)
+
+
+META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+
+
+def set_meta_policy(html: str, script_hashes: Iterable[str]) -> str:
+    """Replace a page's policy with one allowing ``script_hashes``.
+
+    The site uses one policy everywhere: with ``navigation.instant`` the first page's policy
+    stays in force while Material runs inline scripts of the pages that follow.
+    """
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes)}">'
+    return META_POLICY.sub(lambda _: tag, html, count=1)
 
 
 def add_meta_policy(html: str) -> str:

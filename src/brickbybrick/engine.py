@@ -72,8 +72,8 @@ def _is_critical(item: Mapping[str, Any], value: int) -> bool:
     if not rule:
         return False
     if "at_or_above" in rule:
-        return value >= rule["at_or_above"]
-    return value <= rule["at_or_below"]
+        return bool(value >= rule["at_or_above"])
+    return bool(value <= rule["at_or_below"])
 
 
 def _parse_answers(spec: Spec, answers: Mapping[str, Any]) -> dict[str, int]:
@@ -83,14 +83,14 @@ def _parse_answers(spec: Spec, answers: Mapping[str, Any]) -> dict[str, int]:
         if raw is None or raw == "":
             continue
         allowed = {point["value"] for point in spec["scales"][item["scale"]]["points"]}
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise EngineError(f"answer to {item['id']!r} is not a whole number: {raw!r}")
         try:
             value = int(raw)
-        except (TypeError, ValueError):
+        except ValueError:
             raise EngineError(f"answer to {item['id']!r} is not a number: {raw!r}") from None
         if value not in allowed:
-            raise EngineError(
-                f"answer to {item['id']!r} is {value}, expected one of {sorted(allowed)}"
-            )
+            raise EngineError(f"answer to {item['id']!r} is {value}, expected one of {sorted(allowed)}")
         parsed[item["id"]] = value
     return parsed
 
@@ -184,7 +184,7 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
         result["subscales"].append(summary)
         percents[subscale["id"]] = summary["percent"]
     result["recommendations"] = [
-        {"text": rec["text"], "href": rec["href"]}
+        {"text": rec["text"], "href": rec.get("href", rec["page"])}
         for rec in spec["recommendations"]
         if rec.get("below") is None or percents[rec["subscale"]] < rec["below"]
     ]

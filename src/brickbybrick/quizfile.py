@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -81,29 +82,49 @@ def parse_yaml(text: str, filename: str) -> Located:
     located = Located(filename, None)
     if root is None:
         raise QuizError(filename, 1, (), "the file is empty (expected a mapping of quiz keys)")
-    located.data = _convert(root, (), located)
+    located.data = _convert(root, (), located, frozenset())
     return located
 
 
-def _convert(node: yaml.Node, path: KeyPath, located: Located) -> Any:
+def _convert(node: yaml.Node, path: KeyPath, located: Located, parents: frozenset[int]) -> Any:
     located.lines[path] = node.start_mark.line + 1
+    if id(node) in parents:
+        raise located.error(path, "an alias refers to itself (recursive YAML anchor)")
+    inside = parents | {id(node)}
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
+        own_keys = {id(key_node) for key_node, _ in node.value}
         loader = yaml.SafeLoader("")
-        loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
+        try:
+            loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
+        except yaml.MarkedYAMLError as error:
+            raise located.error(path, f"YAML merge error: {error.problem}") from None
+        merged: set[str] = set()
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
+            key = _scalar(loader, key_node, path, located)
             if not isinstance(key, str):
                 located.lines[(*path, str(key))] = key_node.start_mark.line + 1
                 raise located.error((*path, str(key)), f"keys must be text, got {type(key).__name__}")
-            if key in result:
+            if key in result and key not in merged:
                 located.lines[(*path, key)] = key_node.start_mark.line + 1
                 raise located.error((*path, key), "duplicate key")
-            result[key] = _convert(value_node, (*path, key), located)
+            # Merged keys come first; a key written in the mapping itself overrides them.
+            (merged.discard if id(key_node) in own_keys else merged.add)(key)
+            result[key] = _convert(value_node, (*path, key), located, inside)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, (*path, index), located) for index, child in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node)
+        return [_convert(child, (*path, index), located, inside) for index, child in enumerate(node.value)]
+    return _scalar(yaml.SafeLoader(""), node, path, located)
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located) -> Any:
+    """Construct one scalar, turning unknown tags and impossible values into located errors."""
+    try:
+        return loader.construct_object(node)
+    except yaml.MarkedYAMLError as error:
+        raise located.error(path, f"YAML error: {error.problem}") from None
+    except ValueError as error:
+        raise located.error(path, f"invalid value {node.value!r}: {error}") from None
 
 
 # --------------------------------------------------------------------------- schema
@@ -119,27 +140,29 @@ def _type_name(value: Any) -> str:
 def text(value: Any, path: KeyPath, doc: Located) -> str:
     if not isinstance(value, str) or not value.strip():
         raise doc.error(path, f"expected non-empty text, got {_type_name(value)}")
-    return value.strip()
+    return str(value).strip()
 
 
 def ident(value: Any, path: KeyPath, doc: Located) -> str:
-    value = text(value, path, doc)
-    if not ID_PATTERN.match(value):
-        raise doc.error(path, f"{value!r} is not a valid id (expected lowercase letters, digits and hyphens)")
-    return value
+    checked = text(value, path, doc)
+    if not ID_PATTERN.match(checked):
+        raise doc.error(
+            path, f"{checked!r} is not a valid id (expected lowercase letters, digits and hyphens)"
+        )
+    return checked
 
 
 def integer(value: Any, path: KeyPath, doc: Located) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise doc.error(path, f"expected a whole number, got {_type_name(value)}")
-    return value
+    return int(value)
 
 
 def percent_bound(value: Any, path: KeyPath, doc: Located) -> int:
-    value = integer(value, path, doc)
-    if not 0 <= value <= 100:
-        raise doc.error(path, f"expected a percentage from 0 to 100, got {value}")
-    return value
+    checked = integer(value, path, doc)
+    if not 0 <= checked <= 100:
+        raise doc.error(path, f"expected a percentage from 0 to 100, got {checked}")
+    return checked
 
 
 def boolean(value: Any, path: KeyPath, doc: Located) -> bool:
@@ -191,7 +214,9 @@ class MapOf:
     def __call__(self, value: Any, path: KeyPath, doc: Located) -> dict[str, Any]:
         if not isinstance(value, dict) or not value:
             raise doc.error(path, f"expected a non-empty mapping of id -> entry, got {_type_name(value)}")
-        return {ident(key, (*path, key), doc): self.check(item, (*path, key), doc) for key, item in value.items()}
+        return {
+            ident(key, (*path, key), doc): self.check(item, (*path, key), doc) for key, item in value.items()
+        }
 
 
 BAND = Obj({"min": percent_bound, "max": percent_bound, "heading": text, "feedback": text})
@@ -199,7 +224,9 @@ BANDS = ListOf(BAND)
 POINT = Obj({"value": integer, "label": text})
 SCALE = Obj({"points": ListOf(POINT, min_length=2)})
 SUBSCALE = Obj({"id": ident, "label": text, "bands": BANDS})
-CRITICAL = Obj({}, {"at_or_above": integer, "at_or_below": integer}, exactly_one_of=("at_or_above", "at_or_below"))
+CRITICAL = Obj(
+    {}, {"at_or_above": integer, "at_or_below": integer}, exactly_one_of=("at_or_above", "at_or_below")
+)
 ITEM = Obj(
     {"id": ident, "text": text, "scale": ident, "subscale": ident},
     {"reverse": boolean, "critical": CRITICAL},
@@ -221,14 +248,41 @@ QUIZ = Obj(
 # --------------------------------------------------------------------------- meaning
 
 
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value or "" for name, value in attrs if name in {"href", "src"}]
+
+
+def _unsafe_url(url: str) -> bool:
+    # Browsers ignore ASCII whitespace and control characters inside a scheme.
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url).lower()
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", cleaned)
+    return scheme is not None and scheme.group(1) not in SAFE_SCHEMES
+
+
 def markdown_to_html(source: str) -> str:
-    """Render an author's Markdown with raw HTML disabled, so any ``<`` is shown, not run."""
+    """Render an author's Markdown with raw HTML disabled, so any ``<`` is shown, not run.
+
+    Links may be relative or use http(s), mailto or tel; anything else (``javascript:``,
+    however it is spelled with character references) is refused.
+    """
     md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     rendered = md.convert(source)
-    if re.search(r"""href=["']\s*(?:javascript|data|vbscript):""", rendered, re.IGNORECASE):
-        raise ValueError("links may not use javascript:, data: or vbscript: URLs")
+    links = _LinkCollector()
+    links.feed(rendered)
+    links.close()
+    for url in links.urls:
+        if _unsafe_url(url):
+            raise ValueError(f"link {url!r} uses a scheme other than {', '.join(SAFE_SCHEMES)}")
     return rendered
 
 
@@ -254,12 +308,20 @@ def _check_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> No
         if band["min"] > band["max"]:
             raise doc.error((*here, "min"), f"min {band['min']} is above max {band['max']}")
         if band["min"] > expected:
-            raise doc.error((*here, "min"), f"gap: no band covers {expected}..{band['min'] - 1} (bands must cover 0..100 in order)")
+            raise doc.error(
+                (*here, "min"),
+                f"gap: no band covers {expected}..{band['min'] - 1} (bands must cover 0..100 in order)",
+            )
         if band["min"] < expected:
-            raise doc.error((*here, "min"), f"overlap: {band['min']}..{expected - 1} is already covered (bands must cover 0..100 in order)")
+            raise doc.error(
+                (*here, "min"),
+                f"overlap: {band['min']}..{expected - 1} is already covered (bands must cover 0..100 in order)",
+            )
         expected = band["max"] + 1
     if expected != 101:
-        raise doc.error((*path, len(bands) - 1, "max"), f"gap: no band covers {expected}..100 (bands must cover 0..100)")
+        raise doc.error(
+            (*path, len(bands) - 1, "max"), f"gap: no band covers {expected}..100 (bands must cover 0..100)"
+        )
 
 
 def _render_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> list[dict[str, Any]]:
@@ -269,7 +331,14 @@ def _render_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> l
             feedback_html = markdown_to_html(band["feedback"])
         except ValueError as error:
             raise doc.error((*path, index, "feedback"), str(error)) from None
-        rendered.append({"min": band["min"], "max": band["max"], "heading": band["heading"], "feedback_html": feedback_html})
+        rendered.append(
+            {
+                "min": band["min"],
+                "max": band["max"],
+                "heading": band["heading"],
+                "feedback_html": feedback_html,
+            }
+        )
     return rendered
 
 
@@ -277,7 +346,9 @@ PageResolver = Callable[[str], str | None]
 """Return None when a ``page.md#anchor`` target exists, else a message saying why not."""
 
 
-def load_quiz(path: Path, *, display_name: str | None = None, check_page: PageResolver | None = None) -> dict[str, Any]:
+def load_quiz(
+    path: Path, *, display_name: str | None = None, check_page: PageResolver | None = None
+) -> dict[str, Any]:
     """Read, validate and convert one quiz file into a JSON-able engine spec."""
     filename = display_name or str(path)
     try:
@@ -299,14 +370,22 @@ def load_quiz(path: Path, *, display_name: str | None = None, check_page: PageRe
     for index, item in enumerate(quiz["items"]):
         here = ("items", index)
         if item["scale"] not in quiz["scales"]:
-            raise doc.error((*here, "scale"), f"{item['scale']!r} is not a scale {_one_of(item['scale'], quiz['scales'])}")
+            raise doc.error(
+                (*here, "scale"), f"{item['scale']!r} is not a scale {_one_of(item['scale'], quiz['scales'])}"
+            )
         if item["subscale"] not in subscale_ids:
-            raise doc.error((*here, "subscale"), f"{item['subscale']!r} is not a subscale {_one_of(item['subscale'], subscale_ids)}")
+            raise doc.error(
+                (*here, "subscale"),
+                f"{item['subscale']!r} is not a subscale {_one_of(item['subscale'], subscale_ids)}",
+            )
         if "critical" in item:
-            (rule, threshold), = item["critical"].items()
+            ((rule, threshold),) = item["critical"].items()
             values = [point["value"] for point in quiz["scales"][item["scale"]]["points"]]
             if threshold not in values:
-                raise doc.error((*here, "critical", rule), f"{threshold} is not a value of scale {item['scale']!r} (expected one of: {', '.join(map(str, values))})")
+                raise doc.error(
+                    (*here, "critical", rule),
+                    f"{threshold} is not a value of scale {item['scale']!r} (expected one of: {', '.join(map(str, values))})",
+                )
     for index, sub in enumerate(quiz["subscales"]):
         if not any(item["subscale"] == sub["id"] for item in quiz["items"]):
             raise doc.error(("subscales", index, "id"), f"subscale {sub['id']!r} has no items")
@@ -315,7 +394,10 @@ def load_quiz(path: Path, *, display_name: str | None = None, check_page: PageRe
     for index, rec in enumerate(quiz.get("recommendations", [])):
         here = ("recommendations", index)
         if rec["subscale"] != "overall" and rec["subscale"] not in subscale_ids:
-            raise doc.error((*here, "subscale"), f"{rec['subscale']!r} is not a subscale {_one_of(rec['subscale'], ['overall', *subscale_ids])}")
+            raise doc.error(
+                (*here, "subscale"),
+                f"{rec['subscale']!r} is not a subscale {_one_of(rec['subscale'], ['overall', *subscale_ids])}",
+            )
         if check_page is not None and (problem := check_page(rec["page"])):
             raise doc.error((*here, "page"), problem)
 
@@ -336,11 +418,18 @@ def load_quiz(path: Path, *, display_name: str | None = None, check_page: PageRe
         "intro_html": intro_html,
         "scales": quiz["scales"],
         "subscales": [
-            {"id": sub["id"], "label": sub["label"], "bands": _render_bands(doc, sub["bands"], ("subscales", index, "bands"))}
+            {
+                "id": sub["id"],
+                "label": sub["label"],
+                "bands": _render_bands(doc, sub["bands"], ("subscales", index, "bands")),
+            }
             for index, sub in enumerate(quiz["subscales"])
         ],
         "items": [{"reverse": False, "critical": None, **item} for item in quiz["items"]],
-        "overall": {"label": quiz["overall"]["label"], "bands": _render_bands(doc, quiz["overall"]["bands"], ("overall", "bands"))},
+        "overall": {
+            "label": quiz["overall"]["label"],
+            "bands": _render_bands(doc, quiz["overall"]["bands"], ("overall", "bands")),
+        },
         "recommendations": [{"below": None, **rec} for rec in quiz.get("recommendations", [])],
         "extension": extension,
     }
@@ -359,10 +448,14 @@ def _try_scoring(spec: dict[str, Any], doc: Located) -> None:
         try:
             engine.score(sample, answers)
         except Exception as error:  # noqa: BLE001 - any failure of the author's module is reported
-            raise doc.error(("extension",), f"scoring a sample failed: {type(error).__name__}: {error}") from None
+            raise doc.error(
+                ("extension",), f"scoring a sample failed: {type(error).__name__}: {error}"
+            ) from None
 
 
-def load_quizzes(directory: Path, *, root: Path | None = None, check_page: PageResolver | None = None) -> dict[str, dict[str, Any]]:
+def load_quizzes(
+    directory: Path, *, root: Path | None = None, check_page: PageResolver | None = None
+) -> dict[str, dict[str, Any]]:
     """Load every ``*.yml`` quiz in ``directory``; names in errors are relative to ``root``."""
     quizzes: dict[str, dict[str, Any]] = {}
     for path in sorted(directory.glob("*.yml")):

@@ -12,21 +12,11 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["render_quiz", "script_json"]
+__all__ = ["render_quiz"]
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def script_json(data: object) -> str:
-    """JSON safe to place inside ``<script type="application/json">``."""
-    return (
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
 
 
 def _is_critical(item: Mapping[str, Any], value: int) -> bool:
@@ -87,7 +77,10 @@ def render_quiz(spec: Mapping[str, Any], *, href: Callable[[str], str], help_hre
     items = "".join(_item(spec, number, item) for number, item in enumerate(spec["items"], start=1))
     return (
         f'<div class="bb-quiz" id="bb-{quiz}">'
-        f'<form class="bb-quiz__form" data-quiz="{quiz}" aria-labelledby="bb-{quiz}-title" autocomplete="off" novalidate>'
+        # The spec rides in an attribute, not a <script type="application/json">: Material's
+        # instant navigation re-creates every <script> in new content as an executable one.
+        f'<form class="bb-quiz__form" data-quiz="{quiz}" data-quiz-spec="{_e(json.dumps(browser_spec, ensure_ascii=False))}" '
+        f'aria-labelledby="bb-{quiz}-title" autocomplete="off" novalidate>'
         f'<p class="bb-quiz__title" id="bb-{quiz}-title">{_e(spec["title"])}</p>'
         f'<div class="bb-quiz__intro">{spec["intro_html"]}</div>'
         '<p class="bb-quiz__note">A reflection aid, not a diagnosis. Your answers stay on this device: '
@@ -100,6 +93,5 @@ def render_quiz(spec: Mapping[str, Any], *, href: Callable[[str], str], help_hre
         '<p class="bb-quiz__state" data-quiz-state hidden></p>'
         "</div>"
         f'<div class="bb-quiz__result" data-quiz-result role="status" tabindex="-1"></div>'
-        f'<script type="application/json" data-quiz-spec>{script_json(browser_spec)}</script>'
         "</form></div>"
     )

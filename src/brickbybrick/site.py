@@ -7,7 +7,6 @@ Problems with quiz data or set-up raise MkDocs' ``PluginError`` with a one-line 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import io
 import json
@@ -107,8 +106,8 @@ def build_wheel() -> tuple[str, bytes]:
         "Summary: Brick by Brick scoring engine (standard library only)\n"
     ).encode()
     files[f"{dist_info}/WHEEL"] = (
-        "Wheel-Version: 1.0\nGenerator: brickbybrick.site\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    ).encode()
+        b"Wheel-Version: 1.0\nGenerator: brickbybrick.site\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     files[f"{dist_info}/top_level.txt"] = b"brickbybrick\n"
     record = []
     for name, data in files.items():
@@ -181,7 +180,6 @@ def check_quiz_references(markdown: str, src_uri: str, config: Any) -> None:
             )
 
 
-
 class QuizMacro:
     """``{{ quiz("id") }}``: the quiz as an accessible form, wired to the in-browser scorer."""
 
@@ -194,9 +192,7 @@ class QuizMacro:
         self.docs_dir = Path(self.config["docs_dir"])
         self.help_page = self.config["extra"].get("help_page", "help.md")
         try:
-            self.quizzes = load_quizzes(
-                root / "quizzes", root=root, check_page=page_checker(self.docs_dir)
-            )
+            self.quizzes = load_quizzes(root / "quizzes", root=root, check_page=page_checker(self.docs_dir))
         except QuizError as error:
             raise PluginError(str(error)) from None
         self.runtime = runtime(self.config)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-
 import pytest
-from helpers import FIXTURES, build, free_port, mini_project, serve
 from playwright.sync_api import Page, Request
+
+from helpers import FIXTURES, ROOT, build, free_port, mini_project, serve
 
 FIXTURE_PAGES = {
     "index.md": "# Fixture home\n\nGo to the [sample quiz](quiz.md) or [another page](other.md).\n",
     "quiz.md": '# Sample quiz\n\nAnswer these.\n\n{{ quiz("sample") }}\n\n## After\n\nText.\n',
     "other.md": "# Other page\n\nNo quiz here. Back to the [sample quiz](quiz.md).\n",
     "extension.md": '# Extension quiz\n\n{{ quiz("ext-demo") }}\n',
+    "hostile.md": '# Hostile strings\n\n{{ quiz("hostile") }}\n',
     "help.md": "# Help\n\n## Get help\n\nCall someone you trust.\n",
 }
 
@@ -31,7 +34,9 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture mini-site (sample and extension quizzes), built for the origin it is served on."""
     root = tmp_path_factory.mktemp("fixture-site")
     project = mini_project(
-        root / "project", pages=FIXTURE_PAGES, quiz_dirs=(FIXTURES / "quizzes", FIXTURES / "extension")
+        root / "project",
+        pages=FIXTURE_PAGES,
+        quiz_dirs=(FIXTURES / "quizzes", FIXTURES / "extension", FIXTURES / "hostile"),
     )
     sock = free_port()
     origin = f"http://127.0.0.1:{sock.getsockname()[1]}/"
@@ -56,15 +61,24 @@ def requests_seen(page: Page) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _only_local_requests(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every request of every browser test goes to the local origin (checked after the test)."""
+    """Every request of every browser test goes to the local origin, and no CSP violation is reported."""
     if "page" not in request.fixturenames:
         yield
         return
     page: Page = request.getfixturevalue("page")
     seen: list[Request] = []
-    page.context.on("request", seen.append)
+    violations: list[str] = []
+    page.context.on("request", lambda r: seen.append(r))
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield
-    foreign = [r.url for r in seen if not r.url.startswith(("http://127.0.0.1:", "data:", "blob:"))]
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+    marker = request.node.get_closest_marker("allow_hosts")
+    allowed = tuple(f"https://{host}/" for host in (marker.args if marker else ()))
+    local = ("http://127.0.0.1:", "data:", "blob:")
+    foreign = [r.url for r in seen if not r.url.startswith(local + allowed)]
     assert foreign == [], f"requests left the local origin: {foreign}"
 
 
@@ -76,3 +90,21 @@ def console_errors(page: Page) -> list[str]:
     return errors
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project's own guide (docs/ and quizzes/), built with --strict for the origin it is served on."""
+    root = tmp_path_factory.mktemp("real-site")
+    sock = free_port()
+    origin = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    result = build(ROOT, root / "site", origin)
+    assert result.returncode == 0, result.stderr
+    with serve(root / "site", sock) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def real_site_pages(real_site: str) -> list[str]:
+    """Every page URL listed in the real site's sitemap."""
+    with urllib.request.urlopen(real_site + "sitemap.xml") as response:
+        sitemap = response.read().decode()
+    return re.findall(r"<loc>(.*?)</loc>", sitemap)

@@ -25,7 +25,9 @@ def test_keyboard_only_answers_and_result(page: Page) -> None:
     expect(quiz.submit).to_be_focused()
     page.keyboard.press("Enter")
     # c1=1, c2 reversed 4-1=3 -> calm 4/8; s1=1, s2 reversed 3 -> safe 4/8; overall 8/16.
-    quiz.expect_result_contains("Your results: Sample check", "Overall", "50 out of 100", "Middle", "Calm", "Safe")
+    quiz.expect_result_contains(
+        "Your results: Sample check", "Overall", "50 out of 100", "Middle", "Calm", "Safe"
+    )
     expect(quiz.result).to_have_attribute("role", "status")
     expect(quiz.result).to_be_focused()
     expect(quiz.result.get_by_role("link", name="Read about calm")).to_have_attribute("href", "../")

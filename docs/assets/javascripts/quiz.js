@@ -102,7 +102,7 @@ function showMessage(region, text) {
 function bindForm(form) {
   if (form.dataset.bound) return;
   form.dataset.bound = "true";
-  const spec = JSON.parse(form.querySelector("[data-quiz-spec]").textContent);
+  const spec = JSON.parse(form.dataset.quizSpec);
   const region = form.querySelector("[data-quiz-result]");
   const state = form.querySelector("[data-quiz-state]");
   form.querySelector("[data-quiz-submit]").hidden = false;

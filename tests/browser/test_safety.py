@@ -1,0 +1,155 @@
+"""Safe and private by design: quick exit, nothing kept, nothing sent, a strict CSP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+NEUTRAL = "https://www.bbc.co.uk/weather"
+CSP_PROBE = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+def _answer_every_quiz(page: Page) -> int:
+    """Answer every question of every quiz on the page (second option), submit, and wait for results."""
+    forms = page.locator("form[data-quiz]")
+    for form in forms.all():
+        expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
+        for fieldset in form.locator("fieldset").all():
+            fieldset.locator("input[type=radio]").nth(1).check()
+        form.get_by_role("button", name="Show my results").click()
+        expect(form.locator("[data-quiz-result] .bb-result__overall")).to_be_visible()
+    return forms.count()
+
+
+@pytest.mark.allow_hosts("www.bbc.co.uk")
+def test_quick_exit_is_first_tab_stop_everywhere(page: Page, real_site_pages: list[str]) -> None:
+    """On every page the first Tab lands on "Exit this page"."""
+    for url in real_site_pages:
+        page.goto(url)
+        page.keyboard.press("Tab")
+        expect(page.locator(":focus")).to_have_text(re.compile(r"^\s*Exit this page"))
+
+
+@pytest.mark.allow_hosts("www.bbc.co.uk")
+def test_shift_three_times_leaves_for_neutral_site(page: Page, real_site: str) -> None:
+    """Pressing Shift three times blanks the page and replaces it with the neutral site."""
+    page.route(
+        NEUTRAL + "**",
+        lambda route: route.fulfill(body="<title>Weather</title>Weather", content_type="text/html"),
+    )
+    page.goto(real_site + "pillars/")
+    with page.expect_request(NEUTRAL) as leaving:
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    assert leaving.value.url == NEUTRAL
+    expect(page).to_have_url(NEUTRAL)
+
+
+@pytest.mark.allow_hosts("www.bbc.co.uk")
+def test_click_exit_then_back_shows_no_answers(page: Page, real_site: str) -> None:
+    """After answering, leaving by the exit button and coming Back, no answer is filled in."""
+    page.route(
+        NEUTRAL + "**",
+        lambda route: route.fulfill(body="<title>Weather</title>Weather", content_type="text/html"),
+    )
+    page.goto(real_site + "safety/")
+    page.goto(real_site + "builders/")
+    form = page.locator("form[data-quiz]").first
+    form.locator("fieldset").first.locator("input").nth(2).check()
+    expect(form.locator("input:checked")).to_have_count(1)
+    page.get_by_role("link", name=re.compile("Exit this page")).click()
+    expect(page).to_have_url(NEUTRAL)
+    page.go_back()  # location.replace skipped the quiz page: Back goes to the page before
+    page.goto(real_site + "builders/")
+    expect(page.locator("form[data-quiz] input:checked")).to_have_count(0)
+
+
+def test_back_forward_cache_restores_no_answers(page: Page, real_site: str) -> None:
+    """Answers are cleared on pagehide, so a page restored by Back shows none."""
+    page.goto(real_site + "builders/")
+    form = page.locator("form[data-quiz]").first
+    form.locator("fieldset").first.locator("input").nth(2).check()
+    page.goto(real_site + "privacy/")
+    page.go_back()
+    expect(page.locator("form[data-quiz]").first).to_be_visible()
+    expect(page.locator("form[data-quiz] input:checked")).to_have_count(0)
+
+
+def test_every_page_and_quiz_under_csp_stays_local_and_kept_nothing(
+    browser: Browser, real_site: str, real_site_pages: list[str]
+) -> None:
+    """Visit every page and take every quiz: no CSP violation, no foreign request, nothing stored."""
+    context = browser.new_context()
+    context.add_init_script(CSP_PROBE)
+    requests: list[str] = []
+    navigations: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    quizzes = 0
+    answered_texts: list[str] = []
+    for url in real_site_pages:
+        page.goto(url)
+        quizzes += _answer_every_quiz(page)
+        answered_texts += page.locator("form[data-quiz] input:checked").evaluate_all(
+            "els => els.map(e => e.closest('fieldset').querySelector('legend').textContent)"
+        )
+        assert page.evaluate("window.__cspViolations") == [], url
+        for textarea in page.locator("textarea").all():
+            textarea.fill("worksheet words that must not be kept")
+    assert quizzes == 5
+    assert [u for u in requests if not u.startswith(real_site)] == []
+
+    storage = page.evaluate(
+        """async () => ({
+          local: Object.keys(localStorage),
+          localValues: Object.values(localStorage).join(" "),
+          session: Object.keys(sessionStorage),
+          cookies: document.cookie,
+          idb: (await indexedDB.databases()).map(d => d.name),
+          caches: await caches.keys(),
+          workers: (await navigator.serviceWorker.getRegistrations()).length,
+        })"""
+    )
+    # Only the theme's colour-scheme preference may be kept (see the privacy page).
+    assert [key for key in storage["local"] if not key.endswith(".__palette")] == []
+    assert "worksheet words" not in storage["localValues"]
+    assert storage["session"] == []
+    assert storage["cookies"] == ""
+    assert storage["idb"] == []
+    assert storage["caches"] == []
+    assert storage["workers"] == 0
+    assert all(("?" not in url and "#" not in url.split("/")[-1]) or "#" in url for url in navigations)
+    assert [url for url in navigations if "?" in url] == []
+    context.close()
+
+
+def test_hostile_quiz_injects_nothing(page: Page) -> None:
+    """A quiz with markup in every field renders and scores without any injected element or handler."""
+    page.add_init_script("window.__alerts = 0; window.alert = () => { window.__alerts += 1; };")
+    page.goto("hostile/")
+    form = page.locator("form[data-quiz='hostile']")
+    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
+    for fieldset in form.locator("fieldset").all():
+        fieldset.locator("input").last.check()
+    form.get_by_role("button", name="Show my results").click()
+    expect(form.locator(".bb-result__overall")).to_be_visible()
+    for element in form.locator("legend").all():
+        element.hover()
+    injected = page.evaluate(
+        """() => ({
+          scripts: [...document.querySelectorAll('script:not([src])')]
+            .filter(s => s.type !== 'application/json' && s.closest('form')).length,
+          handlers: [...document.querySelectorAll('*')]
+            .filter(el => [...el.attributes].some(a => a.name.startsWith('on'))).length,
+        })"""
+    )
+    assert injected == {"scripts": 0, "handlers": 0}
+    assert page.evaluate("window.__alerts") == 0
+    expect(form).to_contain_text("<script>alert(1)</script>")

@@ -1,0 +1,521 @@
+"""The scoring engine: keyed scores, percents, bands, flags, HTML and the JSON entry point."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brickbybrick.engine import EngineError, item_score, percent, render_result_html, score, score_json
+from brickbybrick.quizfile import load_quiz
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HOSTILE = '<script>alert(1)</script> " onmouseover="alert(1)'
+PROPERTIES = settings(max_examples=200, deadline=None, database=None)
+
+
+def browser_spec(path: Path) -> dict[str, Any]:
+    """Load a quiz file and give its recommendations an ``href``, as the page does."""
+    spec = load_quiz(path)
+    spec["recommendations"] = [{**rec, "href": f"/{rec['page']}"} for rec in spec["recommendations"]]
+    return spec
+
+
+SAMPLE = browser_spec(FIXTURES / "quizzes" / "sample.yml")
+
+
+def make_spec(
+    items: Iterable[Mapping[str, Any]],
+    *,
+    scales: Mapping[str, Iterable[int]] | None = None,
+    bands: Iterable[tuple[int, int]] = ((0, 49), (50, 100)),
+    recommendations: Iterable[Mapping[str, Any]] = (),
+    quiz_id: str = "demo",
+    title: str = "Demo quiz",
+) -> dict[str, Any]:
+    """Build an engine spec directly: items need ``id`` and ``subscale``; the rest defaults."""
+    scales = scales if scales is not None else {"five": range(5)}
+    band_list = [
+        {"min": low, "max": high, "heading": f"{low}-{high}", "feedback_html": f"<p>{low} to {high}</p>"}
+        for low, high in bands
+    ]
+    full_items = [
+        {
+            "text": f"Item {item['id']}",
+            "scale": next(iter(scales)),
+            "reverse": False,
+            "critical": None,
+            **item,
+        }
+        for item in items
+    ]
+    subscale_ids = list(dict.fromkeys(item["subscale"] for item in full_items))
+    return {
+        "id": quiz_id,
+        "title": title,
+        "intro_html": "",
+        "scales": {
+            name: {"points": [{"value": value, "label": f"Point {value}"} for value in values]}
+            for name, values in scales.items()
+        },
+        "subscales": [{"id": sub, "label": sub.title(), "bands": band_list} for sub in subscale_ids],
+        "items": full_items,
+        "overall": {"label": "Overall", "bands": band_list},
+        "recommendations": [{"below": None, "page": "x.md", "href": "x/", **rec} for rec in recommendations],
+        "extension": None,
+    }
+
+
+def sample_answers(c1: object, c2: object, s1: object, s2: object) -> dict[str, object]:
+    return {"c1": c1, "c2": c2, "s1": s1, "s2": s2}
+
+
+def by_id(result: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {sub["id"]: sub for sub in result["subscales"]}
+
+
+# --------------------------------------------------------------------------- item_score and percent
+
+
+@pytest.mark.parametrize(
+    ("values", "reverse", "answer", "expected"),
+    [
+        (range(5), False, 0, 0),
+        (range(5), False, 3, 3),
+        (range(5), True, 0, 4),
+        (range(5), True, 1, 3),
+        (range(5), True, 2, 2),
+        (range(5), True, 4, 0),
+        (range(1, 6), True, 2, 4),
+        (range(1, 6), False, 2, 2),
+        ([-2, 0, 2], True, -2, 2),
+    ],
+)
+def test_item_score(values: Iterable[int], reverse: bool, answer: int, expected: int) -> None:
+    """An item scores its answer, mirrored as ``low + high - value`` when reverse-keyed."""
+    spec = make_spec([{"id": "q", "subscale": "a", "reverse": reverse}], scales={"s": values})
+    assert item_score(spec, spec["items"][0], answer) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "low", "high", "expected"),
+    [
+        (0, 0, 4, 0),
+        (4, 0, 4, 100),
+        (2, 0, 4, 50),
+        (1, 0, 8, 13),  # 12.5 rounds up
+        (3, 0, 8, 38),  # 37.5 rounds up
+        (5, 0, 8, 63),  # 62.5 rounds up
+        (1, 0, 3, 33),  # 33.3 rounds down
+        (2, 0, 3, 67),  # 66.7 rounds up
+        (1, 0, 200, 1),  # 0.5 rounds up
+        (1, 0, 400, 0),  # 0.25 rounds down
+        (399, 0, 400, 100),  # 99.75 rounds up
+        (3, 2, 6, 25),
+        (-2, -4, 4, 25),
+        (5, 5, 5, 100),  # equal bounds
+    ],
+)
+def test_percent(raw: int, low: int, high: int, expected: int) -> None:
+    """A percent is where raw sits between low and high, 0..100, rounded half up."""
+    assert percent(raw, low, high) == expected
+
+
+# --------------------------------------------------------------------------- score: complete answers
+
+
+@pytest.mark.parametrize(
+    ("answers", "calm", "safe", "overall"),
+    [
+        # (raw, percent, band heading) for calm, safe and overall; c2 and s2 are reverse-keyed
+        (sample_answers(4, 4, 4, 4), (4, 50, "Middle"), (4, 50, "Middle"), (8, 50, "Middle")),
+        (sample_answers(4, 0, 4, 0), (8, 100, "High"), (8, 100, "High"), (16, 100, "High")),
+        (sample_answers(0, 4, 0, 4), (0, 0, "Low"), (0, 0, "Low"), (0, 0, "Low")),
+        (sample_answers(3, 1, 2, 1), (6, 75, "High"), (5, 63, "Middle"), (11, 69, "Middle")),
+        (sample_answers(1, 3, 2, 2), (2, 25, "Low"), (4, 50, "Middle"), (6, 38, "Low")),
+    ],
+)
+def test_score_subscales_and_overall(
+    answers: dict[str, object],
+    calm: tuple[int, int, str],
+    safe: tuple[int, int, str],
+    overall: tuple[int, int, str],
+) -> None:
+    """A complete form scores each subscale and the whole quiz with raw, min, max, percent and band."""
+    result = score(SAMPLE, answers)
+    assert result["complete"] is True
+    assert result["missing"] == []
+    subscales = by_id(result)
+    assert list(subscales) == ["calm", "safe"]
+    for summary, (raw, pct, heading), high in (
+        (subscales["calm"], calm, 8),
+        (subscales["safe"], safe, 8),
+        (result["overall"], overall, 16),
+    ):
+        assert (summary["raw"], summary["min"], summary["max"], summary["percent"]) == (raw, 0, high, pct)
+        assert summary["band"]["heading"] == heading
+    assert subscales["calm"]["label"] == "Calm"
+    assert result["overall"]["label"] == "Overall"
+
+
+def test_band_carries_rendered_feedback() -> None:
+    """The chosen band brings its heading and its feedback HTML."""
+    result = score(SAMPLE, sample_answers(4, 0, 4, 0))
+    assert result["overall"]["band"] == {
+        "heading": "High",
+        "feedback_html": "<p>High <strong>feedback</strong>.</p>",
+    }
+
+
+@pytest.mark.parametrize(
+    ("answers", "texts"),
+    [
+        (sample_answers(3, 1, 2, 1), ["Always shown"]),  # calm 75: not below 70
+        (sample_answers(4, 4, 4, 4), ["Read about calm", "Always shown"]),  # calm 50
+        (sample_answers(4, 0, 4, 0), ["Always shown"]),  # calm 100
+    ],
+)
+def test_score_recommendations_filtered_by_below(answers: dict[str, object], texts: list[str]) -> None:
+    """A recommendation shows when its subscale is below its threshold, or always without one."""
+    result = score(SAMPLE, answers)
+    assert [rec["text"] for rec in result["recommendations"]] == texts
+    assert result["recommendations"][-1] == {"text": "Always shown", "href": "/help.md#get-help"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [(0, True), (1, True), (2, False), (4, False)],  # overall percent 0, 25, 50, 100 against below 50
+)
+def test_overall_recommendation_threshold_is_strict(answer: int, shown: bool) -> None:
+    """An ``overall`` recommendation with ``below: 50`` shows under 50% and not at 50%."""
+    spec = make_spec(
+        [{"id": "q", "subscale": "a"}],
+        recommendations=[{"subscale": "overall", "below": 50, "text": "Go on", "href": "on/"}],
+    )
+    assert bool(score(spec, {"q": answer})["recommendations"]) is shown
+
+
+@pytest.mark.parametrize(
+    ("answers", "critical_ids"),
+    [
+        (sample_answers(2, 2, 0, 0), ["s1"]),  # s1 at_or_below 0
+        (sample_answers(2, 2, 1, 1), []),
+        (sample_answers(2, 2, 1, 2), ["s2"]),  # s2 at_or_above 2, judged on the raw answer
+        (sample_answers(2, 2, 0, 4), ["s1", "s2"]),
+    ],
+)
+def test_score_flags_critical_answers(answers: dict[str, object], critical_ids: list[str]) -> None:
+    """Answers at or beyond an item's critical threshold are flagged with number and text."""
+    result = score(SAMPLE, answers)
+    assert [flag["id"] for flag in result["critical"]] == critical_ids
+    numbers = {"s1": 3, "s2": 4}
+    assert [flag["number"] for flag in result["critical"]] == [numbers[i] for i in critical_ids]
+
+
+def test_critical_flagged_when_incomplete() -> None:
+    """A critical answer is flagged even when the rest of the form is unanswered."""
+    result = score(SAMPLE, {"s2": 3})
+    assert result["complete"] is False
+    assert result["critical"] == [{"id": "s2", "number": 4, "text": "I am afraid of my partner."}]
+
+
+# --------------------------------------------------------------------------- score: incomplete answers
+
+
+@pytest.mark.parametrize(
+    ("answers", "missing"),
+    [
+        ({}, [("c1", 1), ("c2", 2), ("s1", 3), ("s2", 4)]),
+        ({"c1": 4, "c2": 0, "s1": 4}, [("s2", 4)]),
+        (sample_answers(4, "", 4, None), [("c2", 2), ("s2", 4)]),
+        ({"c2": "0", "s1": 4, "unknown": 3}, [("c1", 1), ("s2", 4)]),
+    ],
+)
+def test_incomplete_answers_are_listed_not_scored(
+    answers: dict[str, object], missing: list[tuple[str, int]]
+) -> None:
+    """Unanswered items are listed with their numbers, and an incomplete form has no scores."""
+    result = score(SAMPLE, answers)
+    assert result["complete"] is False
+    assert [(item["id"], item["number"]) for item in result["missing"]] == missing
+    assert result["overall"] is None
+    assert result["subscales"] == []
+    assert result["recommendations"] == []
+    assert result["notes"] == []
+
+
+def test_unanswered_item_is_not_counted_as_zero() -> None:
+    """Leaving an item blank gives no score, where answering 0 gives one."""
+    blank = score(SAMPLE, sample_answers(4, 0, 4, ""))
+    zero = score(SAMPLE, sample_answers(4, 0, 4, 0))
+    assert blank["overall"] is None
+    assert zero["overall"]["raw"] == 16
+
+
+def test_string_answers_are_accepted() -> None:
+    """Answers given as strings, as a form sends them, score like the same integers."""
+    assert score(SAMPLE, sample_answers("3", "1", "2", "1")) == score(SAMPLE, sample_answers(3, 1, 2, 1))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("9", "answer to 'c1' is 9, expected one of [0, 1, 2, 3, 4]"),
+        (-1, "answer to 'c1' is -1, expected one of [0, 1, 2, 3, 4]"),
+        ("x", "answer to 'c1' is not a number: 'x'"),
+        ("2.0", "answer to 'c1' is not a number: '2.0'"),
+        ([2], "answer to 'c1' is not a whole number: [2]"),
+    ],
+)
+def test_invalid_answer_raises(value: object, message: str) -> None:
+    """An answer that is not a value of the item's scale raises EngineError naming the item."""
+    with pytest.raises(EngineError) as caught:
+        score(SAMPLE, sample_answers(value, 0, 0, 0))
+    assert str(caught.value) == message
+
+
+def test_fractional_answer_raises() -> None:
+    """A fractional answer such as 2.5 is not a scale value and raises EngineError."""
+    with pytest.raises(EngineError):
+        score(SAMPLE, sample_answers(2.5, 0, 0, 0))
+
+
+# --------------------------------------------------------------------------- extension
+
+
+def test_extension_note_is_added() -> None:
+    """An extension's interpret() adds its note, computed from a subscale percent."""
+    spec = browser_spec(FIXTURES / "extension" / "ext-demo.yml")
+    high = score(spec, {"q1": 3, "q2": 1})
+    low = score(spec, {"q1": 1, "q2": 3})
+    assert high["notes"] == [{"heading": "Calm & you", "text": "Calm is at 100 out of 100: <keep it up>."}]
+    assert low["notes"] == [{"heading": "Calm & you", "text": "Calm is at 0 out of 100: <take it slowly>."}]
+
+
+def test_extension_note_is_rendered_escaped() -> None:
+    """An extension's note appears in the result HTML with its markup escaped."""
+    spec = browser_spec(FIXTURES / "extension" / "ext-demo.yml")
+    html = render_result_html(score(spec, {"q1": 3, "q2": 1}))
+    assert '<div class="bb-result__note"><h4>Calm &amp; you</h4>' in html
+    assert "<p>Calm is at 100 out of 100: &lt;keep it up&gt;.</p>" in html
+    assert "<keep" not in html
+
+
+def test_extension_is_not_run_when_incomplete() -> None:
+    """An incomplete form gets no extension notes."""
+    spec = browser_spec(FIXTURES / "extension" / "ext-demo.yml")
+    assert score(spec, {"q1": 3})["notes"] == []
+
+
+# --------------------------------------------------------------------------- render_result_html
+
+
+def hostile_spec() -> dict[str, Any]:
+    spec = make_spec(
+        [{"id": "q1", "subscale": "a", "text": f"Item {HOSTILE}"}, {"id": "q2", "subscale": "a"}],
+        recommendations=[{"subscale": "overall", "text": f"Rec {HOSTILE}", "href": f'x.html"{HOSTILE}'}],
+        title=f"Title {HOSTILE}",
+    )
+    spec["subscales"][0]["label"] = f"Label {HOSTILE}"
+    spec["overall"]["label"] = f"Overall {HOSTILE}"
+    return spec
+
+
+def test_result_html_escapes_complete_result() -> None:
+    """Titles, labels and recommendation text and href from the quiz are escaped."""
+    html = render_result_html(score(hostile_spec(), {"q1": 1, "q2": 1}))
+    assert "<script" not in html
+    assert '" onmouseover' not in html
+    assert (
+        "Your results: Title &lt;script&gt;alert(1)&lt;/script&gt; &quot; onmouseover=&quot;alert(1)</h3>"
+        in html
+    )
+    assert "Label &lt;script&gt;" in html
+    assert "Overall &lt;script&gt;" in html
+    assert (
+        '<a href="x.html&quot;&lt;script&gt;alert(1)&lt;/script&gt; &quot; onmouseover=&quot;alert(1)">'
+        in html
+    )
+    assert "Rec &lt;script&gt;alert(1)&lt;/script&gt; &quot; onmouseover=&quot;alert(1)</a>" in html
+
+
+def test_result_html_escapes_missing_items() -> None:
+    """Unanswered item texts are escaped in the list of missing questions."""
+    html = render_result_html(score(hostile_spec(), {"q2": 1}))
+    assert "<script" not in html
+    assert '" onmouseover' not in html
+    assert (
+        "Question 1: Item &lt;script&gt;alert(1)&lt;/script&gt; &quot; onmouseover=&quot;alert(1)</a>" in html
+    )
+
+
+def test_result_html_lists_missing_with_links() -> None:
+    """An incomplete result links each unanswered question to its fieldset and shows no scores."""
+    html = render_result_html(score(SAMPLE, {"c1": 1, "s1": 2}))
+    assert "2 questions are still unanswered." in html
+    assert '<li><a href="#bb-sample-c2">Question 2: I worry about how my partner will react.</a></li>' in html
+    assert '<li><a href="#bb-sample-s2">Question 4: I am afraid of my partner.</a></li>' in html
+    assert "#bb-sample-c1" not in html
+    assert "bb-result__overall" not in html
+
+
+def test_result_html_missing_one_question() -> None:
+    """One unanswered question is announced in the singular."""
+    html = render_result_html(score(SAMPLE, {"c1": 1, "c2": 1, "s1": 2}))
+    assert "1 question is still unanswered." in html
+    assert "Please answer it to see your results" in html
+
+
+def test_result_html_complete_shows_scores_and_disclaimer() -> None:
+    """A complete result shows percents, bands, feedback, next steps and the disclaimer."""
+    html = render_result_html(score(SAMPLE, sample_answers(4, 4, 4, 4)))
+    assert "not a diagnosis" in html
+    assert '<span class="bb-score__value">50 out of 100</span>' in html
+    assert '<span class="bb-score__band">Middle</span>' in html
+    assert '<div class="bb-score__feedback"><p>Middle feedback.</p></div>' in html
+    assert '<li><a href="/index.md">Read about calm</a></li>' in html
+    assert "still unanswered" not in html
+
+
+def test_result_html_shows_critical_alert() -> None:
+    """A result with a critical answer opens with the safety alert."""
+    html = render_result_html(score(SAMPLE, sample_answers(2, 2, 0, 0)))
+    assert html.startswith(
+        '<div class="bb-result" data-quiz-result-for="sample"><div class="bb-result__alert">'
+    )
+    assert "you may not be safe" in html
+
+
+def test_result_html_without_critical_has_no_alert() -> None:
+    """A result with no critical answer shows no safety alert."""
+    html = render_result_html(score(SAMPLE, sample_answers(2, 2, 1, 1)))
+    assert "bb-result__alert" not in html
+
+
+# --------------------------------------------------------------------------- score_json
+
+
+def test_score_json_ok() -> None:
+    """score_json returns the result and its HTML as JSON."""
+    answers = sample_answers("3", "1", "2", "1")
+    out = json.loads(score_json(json.dumps(SAMPLE), json.dumps(answers)))
+    assert out["ok"] is True
+    assert out["result"] == score(SAMPLE, answers)
+    assert out["html"] == render_result_html(out["result"])
+
+
+@pytest.mark.parametrize(
+    ("answers_json", "error"),
+    [
+        (json.dumps(sample_answers("x", 0, 0, 0)), "EngineError: answer to 'c1' is not a number: 'x'"),
+        (
+            json.dumps(sample_answers(9, 0, 0, 0)),
+            "EngineError: answer to 'c1' is 9, expected one of [0, 1, 2, 3, 4]",
+        ),
+        ("{not json", "JSONDecodeError: "),
+    ],
+)
+def test_score_json_error_is_data(answers_json: str, error: str) -> None:
+    """score_json returns an error as ``{"ok": false, "error": ...}`` instead of raising."""
+    out = json.loads(score_json(json.dumps(SAMPLE), answers_json))
+    assert out["ok"] is False
+    assert out["error"].startswith(error)
+    assert set(out) == {"ok", "error"}
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@st.composite
+def quizzes(draw: st.DrawFn) -> dict[str, Any]:
+    """Small random quizzes: symmetric scales, 1-3 subscales, 1-6 items, bands covering 0..100."""
+    scales: dict[str, list[int]] = {}
+    for index in range(draw(st.integers(1, 2))):
+        seeds = draw(st.lists(st.integers(-5, 10), min_size=2, max_size=5, unique=True))
+        low, high = min(seeds), max(seeds)
+        scales[f"scale-{index}"] = sorted(set(seeds) | {low + high - value for value in seeds})
+    n_subscales = draw(st.integers(1, 3))
+    items = [
+        {
+            "id": f"q{index}",
+            "subscale": f"sub-{index if index < n_subscales else draw(st.integers(0, n_subscales - 1))}",
+            "scale": draw(st.sampled_from(sorted(scales))),
+            "reverse": draw(st.booleans()),
+        }
+        for index in range(draw(st.integers(n_subscales, 6)))
+    ]
+    cuts = sorted(draw(st.sets(st.integers(1, 100), max_size=4)))
+    starts = [0, *cuts]
+    ends = [cut - 1 for cut in cuts] + [100]
+    return make_spec(items, scales=scales, bands=list(zip(starts, ends, strict=True)))
+
+
+def scale_values(spec: Mapping[str, Any], item: Mapping[str, Any]) -> list[int]:
+    return [point["value"] for point in spec["scales"][item["scale"]]["points"]]
+
+
+@st.composite
+def quizzes_with_answers(draw: st.DrawFn, *, complete: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    spec = draw(quizzes())
+    answers: dict[str, Any] = {}
+    for item in spec["items"]:
+        choices = st.sampled_from(scale_values(spec, item))
+        answers[item["id"]] = draw(choices if complete else st.one_of(choices, st.just("")))
+    return spec, answers
+
+
+@PROPERTIES
+@given(quizzes_with_answers(complete=False))
+def test_property_scores_stay_in_bounds(case: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """For any answers, each percent is in 0..100 and each raw in min..max; blanks leave no score."""
+    spec, answers = case
+    result = score(spec, answers)
+    blanks = [item_id for item_id, value in answers.items() if value == ""]
+    assert [item["id"] for item in result["missing"]] == blanks
+    if blanks:
+        assert result["overall"] is None
+        assert result["subscales"] == []
+        return
+    for summary in [result["overall"], *result["subscales"]]:
+        assert 0 <= summary["percent"] <= 100
+        assert summary["min"] <= summary["raw"] <= summary["max"]
+
+
+@PROPERTIES
+@given(quizzes_with_answers(complete=True), st.data())
+def test_property_reverse_and_mirror_cancel(
+    case: tuple[dict[str, Any], dict[str, Any]], data: st.DataObject
+) -> None:
+    """Flipping one item's reverse flag and mirroring its answer leaves every score unchanged."""
+    spec, answers = case
+    index = data.draw(st.integers(0, len(spec["items"]) - 1))
+    flipped = copy.deepcopy(spec)
+    item = flipped["items"][index]
+    item["reverse"] = not item["reverse"]
+    values = scale_values(spec, item)
+    mirrored = {**answers, item["id"]: min(values) + max(values) - answers[item["id"]]}
+    before, after = score(spec, answers), score(flipped, mirrored)
+    assert after["overall"] == before["overall"]
+    assert after["subscales"] == before["subscales"]
+
+
+@PROPERTIES
+@given(quizzes_with_answers(complete=True))
+def test_property_one_band_per_subscale(case: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """Every complete answer set gets exactly one band per subscale: the one holding its percent."""
+    spec, answers = case
+    result = score(spec, answers)
+    assert [sub["id"] for sub in result["subscales"]] == [sub["id"] for sub in spec["subscales"]]
+    for summary, subscale in zip(result["subscales"], spec["subscales"], strict=True):
+        holding = [band for band in subscale["bands"] if band["min"] <= summary["percent"] <= band["max"]]
+        assert len(holding) == 1
+        assert summary["band"] == {
+            "heading": holding[0]["heading"],
+            "feedback_html": holding[0]["feedback_html"],
+        }

@@ -1,0 +1,337 @@
+"""Quiz files: strict validation with compiler-style errors, and what a valid file becomes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from brickbybrick.quizfile import QuizError, load_quiz, load_quizzes, markdown_to_html
+from brickbybrick.site import page_checker
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE = FIXTURES / "quizzes" / "sample.yml"
+INVALID = FIXTURES / "invalid"
+DOCS = FIXTURES / "docs"
+EXTENSION = FIXTURES / "extension"
+
+# (fixture directory under fixtures/invalid/, the exact one-line error it must raise)
+INVALID_CASES = [
+    (
+        "unknown-key",
+        "quizzes/sample.yml:4: summary: unknown key (expected one of: id, title, scales, subscales, items, overall, intro, recommendations, extension)",
+    ),
+    (
+        "unknown-nested-key",
+        "quizzes/sample.yml:25: items[1].subscle: unknown key (expected one of: id, text, scale, subscale, reverse, critical)",
+    ),
+    ("wrong-type-bool", "quizzes/sample.yml:25: items[1].reverse: expected true or false, got text"),
+    (
+        "wrong-type-int",
+        "quizzes/sample.yml:9: scales.frequency.points[1].value: expected a whole number, got text",
+    ),
+    ("missing-item-text", "quizzes/sample.yml:24: items[0]: missing required key 'items[0].text'"),
+    ("missing-title", "quizzes/sample.yml:2: missing required key 'title'"),
+    (
+        "duplicate-item-id",
+        "quizzes/sample.yml:25: items[1].id: duplicate item id 'c1' (first used at items[0])",
+    ),
+    (
+        "duplicate-subscale-id",
+        "quizzes/sample.yml:20: subscales[1].id: duplicate subscale id 'calm' (first used at subscales[0])",
+    ),
+    ("duplicate-yaml-key", "quizzes/sample.yml:4: title: duplicate key"),
+    (
+        "bands-gap",
+        "quizzes/sample.yml:18: subscales[0].bands[1].min: gap: no band covers 40..40 (bands must cover 0..100 in order)",
+    ),
+    (
+        "bands-overlap",
+        "quizzes/sample.yml:18: subscales[0].bands[1].min: overlap: 39..39 is already covered (bands must cover 0..100 in order)",
+    ),
+    (
+        "bands-short",
+        "quizzes/sample.yml:19: subscales[0].bands[2].max: gap: no band covers 100..100 (bands must cover 0..100)",
+    ),
+    ("band-min-above-max", "quizzes/sample.yml:18: subscales[0].bands[1].min: min 40 is above max 30"),
+    (
+        "undefined-subscale",
+        "quizzes/sample.yml:24: items[0].subscale: 'emotinal' is not a subscale (expected one of: calm, safe)",
+    ),
+    (
+        "undefined-scale",
+        "quizzes/sample.yml:24: items[0].scale: 'frequncy' is not a scale (expected one of: frequency)",
+    ),
+    (
+        "critical-not-a-value",
+        "quizzes/sample.yml:26: items[2].critical.at_or_below: 5 is not a value of scale 'frequency' (expected one of: 0, 1, 2, 3, 4)",
+    ),
+    (
+        "critical-both",
+        "quizzes/sample.yml:26: items[2].critical: expected exactly one of: at_or_above, at_or_below",
+    ),
+    (
+        "critical-neither",
+        "quizzes/sample.yml:26: items[2].critical: expected exactly one of: at_or_above, at_or_below",
+    ),
+    (
+        "page-missing",
+        "quizzes/sample.yml:32: recommendations[0].page: 'missing.md' is not a page in docs/ (expected a path like 'chapter.md#heading')",
+    ),
+    (
+        "anchor-missing",
+        "quizzes/sample.yml:33: recommendations[1].page: 'help.md' has no heading with the anchor '#get-lost'",
+    ),
+    (
+        "recommendation-subscale-unknown",
+        "quizzes/sample.yml:32: recommendations[0].subscale: 'clam' is not a subscale (expected one of: overall, calm, safe)",
+    ),
+    ("id-mismatch", "quizzes/sample.yml:2: id: 'other' must match the file name 'sample'"),
+    (
+        "id-invalid",
+        "quizzes/Sample_1.yml:2: id: 'Sample_1' is not a valid id (expected lowercase letters, digits and hyphens)",
+    ),
+    (
+        "scale-duplicate-values",
+        "quizzes/sample.yml:8: scales.frequency.points: values must be unique, got [0, 1, 2, 2, 4]",
+    ),
+    ("scale-one-point", "quizzes/sample.yml:8: scales.frequency.points: expected at least 2 entries, got 1"),
+    ("subscale-no-items", "quizzes/sample.yml:20: subscales[1].id: subscale 'safe' has no items"),
+    ("yaml-syntax", "quizzes/sample.yml:3: YAML syntax error: mapping values are not allowed here"),
+    ("empty", "quizzes/sample.yml:1: the file is empty (expected a mapping of quiz keys)"),
+    (
+        "javascript-link",
+        "quizzes/sample.yml:19: subscales[0].bands[2].feedback: link 'javascript:alert(1)' uses a scheme other than http, https, mailto, tel",
+    ),
+    (
+        "extension-missing",
+        "quizzes/sample.yml:34: extension: 'sample.py' is not a Python file beside sample.yml",
+    ),
+    (
+        "extension-raises",
+        "quizzes/sample.yml:34: extension: scoring a sample failed: ZeroDivisionError: division by zero",
+    ),
+    (
+        "extension-wrong-shape",
+        "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: interpret() must return a list, got dict",
+    ),
+    (
+        "extension-bad-note",
+        "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: interpret() note [0] must be a dict with str 'heading' and 'text'",
+    ),
+    (
+        "extension-no-interpret",
+        "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: defines no function interpret(result, answers)",
+    ),
+]
+
+# YAML oddities and a disguised javascript: link (found by these tests, since fixed).
+MALFORMED_CASES = [
+    (
+        "yaml-unknown-tag",
+        "quizzes/sample.yml:3: title: YAML error: could not determine a constructor for the tag '!shout'",
+    ),
+    ("yaml-bad-date", "quizzes/sample.yml:3: title: invalid value '2024-13-45': month must be in 1..12"),
+    (
+        "yaml-recursive-alias",
+        "quizzes/sample.yml:3: title[0]: an alias refers to itself (recursive YAML anchor)",
+    ),
+    (
+        "javascript-entity-link",
+        "quizzes/sample.yml:19: subscales[0].bands[2].feedback: link 'javascript:alert(1)' uses a scheme other than http, https, mailto, tel",
+    ),
+]
+
+
+def fixture_file(name: str) -> Path:
+    """The one quiz file in ``fixtures/invalid/<name>/``."""
+    (path,) = (INVALID / name).glob("*.yml")
+    return path
+
+
+def load_invalid(name: str) -> None:
+    path = fixture_file(name)
+    load_quiz(path, display_name=f"quizzes/{path.name}", check_page=page_checker(DOCS))
+
+
+def sample_copy(tmp_path: Path, old: str, new: str) -> Path:
+    """Write a copy of sample.yml with one text replaced, as ``<tmp>/sample.yml``."""
+    source = SAMPLE.read_text(encoding="utf-8")
+    assert old in source
+    path = tmp_path / "sample.yml"
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- failures
+
+
+@pytest.mark.parametrize(("name", "expected"), INVALID_CASES, ids=[name for name, _ in INVALID_CASES])
+def test_invalid_quiz_raises_located_error(name: str, expected: str) -> None:
+    """Each broken fixture fails with exactly one ``file:line: key.path: message`` error."""
+    with pytest.raises(QuizError, match=f"^{re.escape(expected)}$"):
+        load_invalid(name)
+
+
+@pytest.mark.parametrize(("name", "expected"), INVALID_CASES, ids=[name for name, _ in INVALID_CASES])
+def test_error_message_is_one_line_without_traceback(name: str, expected: str) -> None:
+    """An error's text is a single line that never includes a Python traceback."""
+    with pytest.raises(QuizError) as caught:
+        load_invalid(name)
+    message = str(caught.value)
+    assert "Traceback" not in message
+    assert "\n" not in message
+    assert message.startswith("quizzes/")
+
+
+@pytest.mark.parametrize(("name", "expected"), MALFORMED_CASES, ids=[name for name, _ in MALFORMED_CASES])
+def test_malformed_quiz_raises_quiz_error(name: str, expected: str) -> None:
+    """Every malformed file fails with a located QuizError, never another exception."""
+    with pytest.raises(QuizError, match=f"^{re.escape(expected)}$"):
+        load_invalid(name)
+
+
+def test_every_invalid_fixture_is_tested() -> None:
+    """Each directory under fixtures/invalid/ appears in a parametrize table."""
+    tested = {name for name, _ in INVALID_CASES} | {name for name, _ in MALFORMED_CASES}
+    on_disk = {path.name for path in INVALID.iterdir() if path.is_dir()}
+    assert on_disk == tested
+
+
+def test_markdown_link_to_javascript_is_rejected() -> None:
+    """markdown_to_html refuses a ``javascript:`` link however the scheme is cased."""
+    with pytest.raises(ValueError, match="uses a scheme other than http, https, mailto, tel"):
+        markdown_to_html("[x](JavaScript:alert(1))")
+
+
+@pytest.mark.parametrize(
+    "url", ["java&#9;script:alert(1)", "javascript&colon;alert(1)", " data:text/html,x", "vbscript:x"]
+)
+def test_disguised_dangerous_links_are_rejected(url: str) -> None:
+    """Character references, tabs and leading spaces do not sneak a dangerous scheme past the check."""
+    with pytest.raises(ValueError, match="uses a scheme other than"):
+        markdown_to_html(f"[x](<{url}>)")
+
+
+@pytest.mark.parametrize(
+    "url", ["other.md", "https://example.org/a", "mailto:a@example.org", "tel:112", "#here"]
+)
+def test_safe_links_are_kept(url: str) -> None:
+    """Relative links and http(s), mailto and tel links render as links."""
+    assert "<a href=" in markdown_to_html(f"[x]({url})")
+
+
+def test_missing_file_is_a_quiz_error(tmp_path: Path) -> None:
+    """A path that does not exist fails with a QuizError naming the file, without a line."""
+    with pytest.raises(QuizError, match=r"^quizzes/nothing\.yml: cannot read the file: "):
+        load_quiz(tmp_path / "nothing.yml", display_name="quizzes/nothing.yml")
+
+
+def test_load_quizzes_names_files_relative_to_root(tmp_path: Path) -> None:
+    """load_quizzes reports a broken file by its path relative to the project root."""
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    shutil.copy(fixture_file("duplicate-item-id"), quizzes / "sample.yml")
+    with pytest.raises(QuizError, match=r"^quizzes/sample\.yml:25: items\[1\]\.id: duplicate item id 'c1'"):
+        load_quizzes(quizzes, root=tmp_path)
+
+
+# --------------------------------------------------------------------------- successes
+
+
+def test_sample_loads_into_a_spec() -> None:
+    """The valid sample becomes a spec with defaults filled in for reverse, critical and below."""
+    spec = load_quiz(SAMPLE, display_name="quizzes/sample.yml", check_page=page_checker(DOCS))
+    assert spec["id"] == "sample"
+    assert spec["title"] == "Sample check"
+    assert spec["intro_html"] == "<p>How often is each of these <em>true</em> for you?</p>"
+    assert [item["id"] for item in spec["items"]] == ["c1", "c2", "s1", "s2"]
+    assert [item["reverse"] for item in spec["items"]] == [False, True, False, True]
+    assert [item["critical"] for item in spec["items"]] == [
+        None,
+        None,
+        {"at_or_below": 0},
+        {"at_or_above": 2},
+    ]
+    assert [point["value"] for point in spec["scales"]["frequency"]["points"]] == [0, 1, 2, 3, 4]
+    assert [sub["id"] for sub in spec["subscales"]] == ["calm", "safe"]
+    assert [rec["below"] for rec in spec["recommendations"]] == [70, None]
+    assert [rec["page"] for rec in spec["recommendations"]] == ["index.md", "help.md#get-help"]
+    assert spec["extension"] is None
+
+
+def test_band_feedback_markdown_is_rendered() -> None:
+    """Band feedback Markdown becomes HTML, e.g. ``**feedback**`` becomes ``<strong>``."""
+    spec = load_quiz(SAMPLE)
+    high = spec["subscales"][0]["bands"][2]
+    assert high["feedback_html"] == "<p>High <strong>feedback</strong>.</p>"
+
+
+def test_raw_html_in_feedback_is_escaped(tmp_path: Path) -> None:
+    """A ``<script>`` tag in feedback Markdown is shown as text, not emitted as a tag."""
+    path = sample_copy(
+        tmp_path, 'feedback: "High **feedback**."', 'feedback: "High <script>alert(1)</script>"'
+    )
+    html = load_quiz(path)["subscales"][0]["bands"][2]["feedback_html"]
+    assert "<script" not in html
+    assert html == "<p>High &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+
+
+def test_yaml_anchors_and_aliases_are_resolved() -> None:
+    """Bands written once with an anchor are shared by every alias of it."""
+    spec = load_quiz(SAMPLE)
+    calm, safe = spec["subscales"]
+    assert [band["heading"] for band in calm["bands"]] == ["Low", "Middle", "High"]
+    assert safe["bands"] == calm["bands"]
+    assert spec["overall"]["bands"] == calm["bands"]
+
+
+def test_yaml_merge_key_is_resolved(tmp_path: Path) -> None:
+    """A ``<<: *anchor`` merge copies the anchored mapping's keys."""
+    path = sample_copy(
+        tmp_path,
+        "bands: *bands\nitems:",
+        "bands:\n      - {<<: *low}\n      - {min: 40, max: 100, heading: Rest, feedback: Rest.}\nitems:",
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("- {min: 0, max: 39,", "- &low {min: 0, max: 39,", 1)
+    )
+    spec = load_quiz(path)
+    assert spec["subscales"][1]["bands"][0] == spec["subscales"][0]["bands"][0]
+    assert spec["subscales"][1]["bands"][0]["heading"] == "Low"
+
+
+def test_yaml_merge_key_can_be_overridden(tmp_path: Path) -> None:
+    """A key written beside ``<<: *anchor`` overrides the merged value, as YAML specifies."""
+    path = sample_copy(
+        tmp_path,
+        "bands: *bands\nitems:",
+        "bands:\n      - {<<: *low, heading: Quiet}\n      - {min: 40, max: 100, heading: Rest, feedback: Rest.}\nitems:",
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("- {min: 0, max: 39,", "- &low {min: 0, max: 39,", 1)
+    )
+    spec = load_quiz(path)
+    assert spec["subscales"][1]["bands"][0]["heading"] == "Quiet"
+
+
+def test_extension_source_is_embedded_in_the_spec() -> None:
+    """A quiz with an extension carries the module's file name and source in its spec."""
+    spec = load_quiz(EXTENSION / "ext-demo.yml")
+    assert spec["extension"] == {
+        "filename": "ext-demo.py",
+        "source": (EXTENSION / "ext-demo.py").read_text(encoding="utf-8"),
+    }
+
+
+def test_load_quizzes_loads_every_file_in_a_directory(tmp_path: Path) -> None:
+    """load_quizzes returns one spec per ``*.yml`` file, keyed by quiz id."""
+    shutil.copy(SAMPLE, tmp_path / "sample.yml")
+    shutil.copy(EXTENSION / "ext-demo.yml", tmp_path / "ext-demo.yml")
+    shutil.copy(EXTENSION / "ext-demo.py", tmp_path / "ext-demo.py")
+    quizzes = load_quizzes(tmp_path, root=tmp_path, check_page=page_checker(DOCS))
+    assert sorted(quizzes) == ["ext-demo", "sample"]
+    assert quizzes["sample"]["title"] == "Sample check"
+    assert quizzes["ext-demo"]["title"] == "Extension demo"

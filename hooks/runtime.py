@@ -7,7 +7,7 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-from brickbybrick import csp, site
+from brickbybrick import csp, pdf, site
 
 _script_hashes: set[str] = set()
 
@@ -47,6 +47,11 @@ def on_post_template(output_content: str, template_name: str, config: Any) -> st
 
 
 def on_post_build(config: Any) -> None:
-    """Copy Pyodide, write the engine wheel and its lockfile, and the ``_headers`` file."""
+    """Ship Pyodide and the engine wheel; one CSP on every page and in ``_headers``; the blank worksheet PDF."""
     site.install_runtime(config, site.runtime(config))
-    (Path(config["site_dir"]) / "_headers").write_text(csp.headers_file(_script_hashes), encoding="utf-8")
+    site_dir = Path(config["site_dir"])
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(csp.set_meta_policy(html, _script_hashes), encoding="utf-8")
+    (site_dir / "_headers").write_text(csp.headers_file(_script_hashes), encoding="utf-8")
+    pdf.build_worksheet_pdf(config)  # the blank worksheet PDF, printed by headless Chromium

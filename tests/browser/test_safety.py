@@ -63,7 +63,7 @@ def test_click_exit_then_back_shows_no_answers(page: Page, real_site: str) -> No
     form = page.locator("form[data-quiz]").first
     form.locator("fieldset").first.locator("input").nth(2).check()
     expect(form.locator("input:checked")).to_have_count(1)
-    page.get_by_role("link", name=re.compile("Exit this page")).click()
+    page.get_by_role("button", name=re.compile("Exit this page")).click()
     expect(page).to_have_url(NEUTRAL)
     page.go_back()  # location.replace skipped the quiz page: Back goes to the page before
     page.goto(real_site + "builders/")

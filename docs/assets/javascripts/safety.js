@@ -3,7 +3,7 @@
 const SHIFT_PRESSES = 3;
 const SHIFT_WINDOW_MS = 2000;
 
-function exitLink() {
+function exitControl() {
   return document.querySelector("[data-quick-exit]");
 }
 
@@ -14,8 +14,8 @@ export function forgetAnswers() {
 }
 
 export function quickExit() {
-  const link = exitLink();
-  const target = link ? link.href : "about:blank";
+  const control = exitControl();
+  const target = (control && (control.dataset.href || control.href)) || "about:blank";
   document.documentElement.classList.add("bb-exiting"); // blanks the page at once (CSS)
   document.title = "";
   forgetAnswers();
@@ -23,8 +23,8 @@ export function quickExit() {
 }
 
 document.addEventListener("click", (event) => {
-  const link = event.target instanceof Element && event.target.closest("[data-quick-exit]");
-  if (!link) return;
+  const control = event.target instanceof Element && event.target.closest("[data-quick-exit]");
+  if (!control) return;
   event.preventDefault();
   quickExit();
 });
@@ -46,14 +46,30 @@ addEventListener("pageshow", (event) => {
   if (event.persisted) forgetAnswers();
 });
 
-// Keep the quick exit the first tab stop: move it before Material's skip link, on every
-// page view (navigation.instant re-renders the banner that holds it).
+// Keep the quick exit the first tab stop: as a button (so Material's skip link still counts
+// as a skip link) moved before the skip link, on every page view (navigation.instant
+// re-renders the banner that holds it).
+function asButton(link) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = link.className;
+  button.dataset.quickExit = "";
+  button.dataset.href = link.href;
+  button.append(...link.childNodes);
+  link.replaceWith(button);
+}
+
 function placeExitFirst() {
-  const links = document.querySelectorAll("[data-quick-exit]");
-  const link = links[links.length - 1];
-  if (!link) return;
-  for (const old of links) if (old !== link) old.remove();
-  if (document.body.firstElementChild !== link) document.body.prepend(link);
+  const regions = document.querySelectorAll(".bb-quick-exit");
+  const region = regions[regions.length - 1];
+  if (!region) return;
+  for (const old of regions) if (old !== region) old.remove();
+  const link = region.querySelector("a[data-quick-exit]");
+  if (link) asButton(link);
+  if (document.body.firstElementChild !== region) document.body.prepend(region);
+  // Material's search dialog has no accessible name of its own.
+  const search = document.querySelector(".md-search[role='dialog']");
+  if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search this guide");
 }
 
 if (typeof document$ !== "undefined") document$.subscribe(placeExitFirst);

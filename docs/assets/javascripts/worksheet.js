@@ -1,0 +1,109 @@
+// Action-plan worksheet: gets typed text onto paper and fills "My focus areas" from this
+// visit's self-assessment results. The scores come from the Python engine (quiz.js keeps its
+// results in memory); this module only sorts the engine's percents. Nothing is stored: no
+// storage APIs, no cookies, no URLs. Without this module the worksheet still takes typing
+// and prints (see worksheet.css).
+import { visitResults } from "./quiz.js";
+
+const FOCUS_COUNT = 3;
+
+// The lowest-scoring subscales across this visit's results, lowest first (ties keep the
+// order the self-assessments were taken in).
+function lowestSubscales(results, count = FOCUS_COUNT) {
+  const all = [];
+  for (const result of results.values()) {
+    for (const subscale of result.subscales ?? []) {
+      all.push({ label: subscale.label, percent: subscale.percent, quiz: result.title });
+    }
+  }
+  return all.sort((a, b) => a.percent - b.percent).slice(0, count);
+}
+
+function focusLine({ label, percent, quiz }) {
+  return `${label}: ${percent} out of 100 in “${quiz}”`;
+}
+
+// Paper shows a mirror of each text area: it can run across pages, a text area cannot.
+function syncMirror(textarea) {
+  const mirror = textarea.closest("[data-ws-field]")?.querySelector("[data-ws-mirror]");
+  if (mirror) mirror.textContent = textarea.value.trim() ? textarea.value : "";
+}
+
+function syncAll(form) {
+  form.querySelectorAll("[data-ws-text]").forEach(syncMirror);
+}
+
+function count(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// Offer to fill the focus areas only when this visit has results to fill them from.
+function renderOffer(form) {
+  const entries = lowestSubscales(visitResults);
+  form.querySelector("[data-ws-focus-tools]").hidden = entries.length === 0;
+  form.querySelector("[data-ws-focus-offer]").textContent =
+    `You took ${count(visitResults.size, "self-assessment", "self-assessments")} during this visit. ` +
+    `Fill in your focus areas from your ${count(entries.length, "lowest score", "lowest scores")}? ` +
+    "They stay on this page and are never saved.";
+}
+
+function bindFocus(form) {
+  const status = form.querySelector("[data-ws-focus-status]");
+  const field = form.querySelector("#ws-focus");
+  renderOffer(form);
+  form.addEventListener("reset", () => (status.textContent = ""));
+  form.querySelector("[data-ws-focus-fill]").addEventListener("click", () => {
+    const entries = lowestSubscales(visitResults);
+    const present = new Set(field.value.split("\n"));
+    const lines = entries.map(focusLine).filter((line) => !present.has(line));
+    field.value = [field.value.trimEnd(), ...lines].filter(Boolean).join("\n");
+    syncMirror(field);
+    status.textContent = `Filled in from your ${count(entries.length, "lowest score", "lowest scores")} in this visit. You can edit them.`;
+  });
+  form.querySelector("[data-ws-focus-clear]").addEventListener("click", () => {
+    field.value = "";
+    syncMirror(field);
+    status.textContent = "Your focus areas are cleared.";
+    field.focus();
+  });
+}
+
+function bindWorksheet(form) {
+  if (form.dataset.bound) return;
+  form.dataset.bound = "true";
+  form.classList.add("bb-ws--js");
+  form.addEventListener("submit", (event) => event.preventDefault()); // never sent anywhere
+  form.addEventListener("input", (event) => {
+    if (event.target.matches("[data-ws-text]")) syncMirror(event.target);
+  });
+  // "reset" fires before the fields are reset: sync once they are.
+  form.addEventListener("reset", () => setTimeout(() => syncAll(form)));
+  bindFocus(form);
+  syncAll(form);
+}
+
+function onPage() {
+  const form = document.querySelector("form[data-worksheet]");
+  if (!form) return;
+  bindWorksheet(form);
+  for (const button of document.querySelectorAll("[data-ws-print]")) {
+    if (button.dataset.bound) continue;
+    button.dataset.bound = "true";
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+}
+
+// The safety module asks every part of the page to forget (page hidden, quick exit): its
+// form reset clears the fields; the offer goes too, as quiz.js has dropped the results.
+document.addEventListener("bb:forget", () => {
+  const form = document.querySelector("form[data-worksheet]");
+  if (form) renderOffer(form);
+});
+
+// Text set by other scripts (or restored by the browser) reaches paper too.
+addEventListener("beforeprint", () => document.querySelectorAll("form[data-worksheet]").forEach(syncAll));
+
+// Material publishes every page view, including navigation.instant ones, on document$.
+if (typeof document$ !== "undefined") document$.subscribe(onPage);
+else onPage();

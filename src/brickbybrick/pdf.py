@@ -1,0 +1,106 @@
+"""The blank action-plan worksheet as a PDF, printed at build time by headless Chromium.
+
+Chromium prints the built worksheet page itself (``file://``, so its module scripts and the
+scorer never start), with the page's own print CSS: the download matches what a person gets
+from "Print this worksheet" with nothing filled in. Called from ``hooks/runtime.py``.
+
+* Without Chromium the build goes on and says so in one INFO line (``--strict`` fails on
+  warnings, and a missing optional tool should not fail a build).
+* ``BB_SKIP_PDF=1`` skips the step (``make serve`` live reloads stay fast).
+* A Chromium that is there but fails is an error: the page would link to a missing file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+__all__ = ["CHROMIUM", "PDF_NAME", "SKIP_ENV", "WORKSHEET_PAGE", "build_worksheet_pdf", "chromium_command"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SKIP_ENV = "BB_SKIP_PDF"
+WORKSHEET_PAGE = "worksheet.md"
+PDF_NAME = "action-plan-worksheet.pdf"  # beside the page: its link is plain "action-plan-worksheet.pdf"
+TIMEOUT_S = 60
+
+log = logging.getLogger("mkdocs.plugins.brickbybrick.pdf")
+
+
+def chromium_command(chromium: Path, page: Path, pdf: Path, profile: Path) -> list[str]:
+    """The headless Chromium command that prints ``page`` to ``pdf`` with a throwaway profile."""
+    return [
+        str(chromium),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-extensions",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        page.as_uri(),
+    ]
+
+
+def worksheet_html(config: Any) -> Path:
+    """Where the build wrote the worksheet page (``worksheet/index.html`` with directory URLs)."""
+    file = File(WORKSHEET_PAGE, config["docs_dir"], config["site_dir"], config["use_directory_urls"])
+    return Path(file.abs_dest_path)
+
+
+def build_worksheet_pdf(
+    config: Any, *, chromium: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """Print the built worksheet page to ``PDF_NAME`` beside it; return its path, or ``None`` if skipped."""
+    chromium = CHROMIUM if chromium is None else chromium
+    environ = os.environ if environ is None else environ
+    page = worksheet_html(config)
+    if not page.is_file():
+        log.debug("No %s in this site: no worksheet PDF to build", WORKSHEET_PAGE)
+        return None
+    if environ.get(SKIP_ENV, "") not in ("", "0"):
+        log.info("%s=%s: skipping the blank worksheet PDF", SKIP_ENV, environ[SKIP_ENV])
+        return None
+    if not os.access(chromium, os.X_OK):
+        log.info(
+            "Chromium not found at %s: skipping the blank worksheet PDF (install chromium to build it)",
+            chromium,
+        )
+        return None
+
+    pdf = page.with_name(PDF_NAME)
+    pdf.unlink(missing_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bb-chromium-") as profile:
+        command = chromium_command(chromium, page, pdf, Path(profile))
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            raise PluginError(
+                f"Chromium did not print {page} within {TIMEOUT_S} s (set {SKIP_ENV}=1 to build without the PDF)"
+            ) from None
+    if done.returncode != 0 or not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF-"):
+        detail = " ".join(done.stderr.split()[-30:])
+        raise PluginError(
+            f"Chromium could not print the blank worksheet PDF (exit {done.returncode}): {detail} "
+            f"(set {SKIP_ENV}=1 to build without it)"
+        )
+    log.info(
+        "Blank worksheet PDF: %s (%d KB, %.1f s)",
+        pdf.relative_to(config["site_dir"]),
+        pdf.stat().st_size // 1024,
+        time.monotonic() - started,
+    )
+    return pdf

@@ -1,0 +1,62 @@
+"""Accessibility, tested: axe-core on every page in both colour schemes, and on quiz results."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from helpers import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_OPTIONS = {"rules": {"target-size": {"enabled": True}}, "resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """axe-core is injected as an inline script, which the site's own CSP rightly blocks."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now; return its violations, summarised for a readable failure."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in results["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_has_no_violations(page: Page, real_site_pages: list[str], scheme: str) -> None:
+    """Every page in the sitemap passes axe (target-size on) in light and in dark colour scheme."""
+    page.emulate_media(color_scheme=scheme)
+    found = {}
+    for url in real_site_pages:
+        page.goto(url)
+        expected = "slate" if scheme == "dark" else "default"
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
+        if violations := axe_violations(page):
+            found[url] = violations
+    assert found == {}, json.dumps(found, indent=1)
+
+
+def test_quiz_result_and_missing_message_have_no_violations(page: Page, real_site: str) -> None:
+    """A shown result and a shown missing-answers message pass axe too."""
+    page.goto(real_site + "builders/")
+    form = page.locator("form[data-quiz]").first
+    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
+    form.get_by_role("button", name="Show my results").click()
+    expect(form.locator(".bb-result__missing")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)
+    for fieldset in form.locator("fieldset").all():
+        fieldset.locator("input").nth(3).check()
+    form.get_by_role("button", name="Show my results").click()
+    expect(form.locator(".bb-result__overall")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)

@@ -1,0 +1,403 @@
+"""The action-plan worksheet on the real guide: filled on screen, printed to A4 and US Letter."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from quizpage import READY_TIMEOUT_MS, QuizForm
+
+from brickbybrick.engine import score
+from brickbybrick.quizfile import load_quiz
+from helpers import ROOT, build, free_port, serve
+
+STEP_TITLES = (
+    "Audit your small behaviors",
+    "Practice radical honesty",
+    "Respond to vulnerability with curiosity",
+    "Keep your word on small things",
+    "Create emotional safety rules",
+    "Check in regularly",
+    "Address trust breaks immediately",
+    "Practice repair skills",
+)
+# Text that is on the page (site chrome, screen-only tools and notes) but must not be on paper.
+NOT_ON_PAPER = (
+    "Brick by Brick",
+    "Trust destroyers",
+    "The four pillars",
+    "Search",
+    "Exit this page",
+    "Skip to content",
+    "Print this worksheet",
+    "Download a blank worksheet",
+    "Clear the worksheet",
+    "Before you print",
+    "Nothing you type here",
+    "Small commitments",
+    "Fill in from my lowest scores",
+    "Previous",
+    "reflection aids",
+)
+# Where each block starts and ends on paper: both ends must print on the same page.
+BLOCKS = (
+    ("My focus areas", "The areas I want to work on first"),
+    (STEP_TITLES[0], "I’ll notice how I respond"),
+    (STEP_TITLES[1], "No convenient fibs"),
+    (STEP_TITLES[2], "Do you want ideas"),
+    (STEP_TITLES[3], "If I can’t keep something"),
+    (STEP_TITLES[4], "We’ll keep our rules"),
+    (STEP_TITLES[5], "What would help"),
+    (STEP_TITLES[6], "I’ll raise small things"),
+    (STEP_TITLES[7], "I’ll ask what would help make it right"),
+    ("My one small thing", "when we’ll check in on how it went"),
+)
+PAPER = {"A4": 297 / 210, "Letter": 11 / 8.5}  # height / width
+MAX_BLANK_PAGES = 2
+TICK = "✓"
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    site_dir: Path
+    build_log: str
+
+
+@pytest.fixture(scope="module")
+def worksheet_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The project's own guide, built with --strict (blank PDF included) for the origin it is served on."""
+    root = tmp_path_factory.mktemp("worksheet-site")
+    sock = free_port()
+    origin = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    result = build(ROOT, root / "site", origin)
+    assert result.returncode == 0, result.stderr
+    with serve(root / "site", sock) as url:
+        yield Site(url, root / "site", result.stderr)
+
+
+@pytest.fixture
+def ws_page(browser: Browser, worksheet_site: Site) -> Iterator[Page]:
+    """A page of a fresh context on the built guide; every request must stay on its origin."""
+    context = browser.new_context(base_url=worksheet_site.url)
+    seen: list[str] = []
+    context.on("request", lambda request: seen.append(request.url))
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    foreign = [url for url in seen if not url.startswith((worksheet_site.url, "data:", "blob:"))]
+    assert foreign == [], f"requests left the local origin: {foreign}"
+    assert errors == [], f"errors in the page: {errors}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def open_worksheet(page: Page) -> None:
+    page.goto("worksheet/")
+    expect(page.locator("form[data-worksheet]")).to_have_class(re.compile(r"\bbb-ws--js\b"))
+
+
+def print_pdf(page: Page, paper: str, path: Path) -> Path:
+    path.write_bytes(page.pdf(format=paper, print_background=False))
+    return path
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)
+    assert match, info
+    return int(match[1])
+
+
+def pdf_text(pdf: Path, *, first: int | None = None, last: int | None = None, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    args += ["-f", str(first)] if first else []
+    args += ["-l", str(last)] if last else []
+    args += ["-layout"] if layout else []
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def png_gray(path: Path) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit grayscale or RGB PNG (as pdftoppm writes) into rows of gray pixels."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    width = height = bpp = 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert (depth, interlace) == (8, 0), "expected 8 bits per channel, not interlaced"
+            assert color in (0, 2), "expected a grayscale or RGB PNG"
+            bpp = 1 if color == 0 else 3
+        elif kind == b"IDAT":
+            idat += body
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    rows: list[bytes] = []
+    prev = bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - bpp] if x >= bpp else 0
+            up = prev[x]
+            upleft = prev[x - bpp] if x >= bpp else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 0xFF
+            elif kind == 2:
+                line[x] = (line[x] + up) & 0xFF
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - upleft
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+                line[x] = (line[x] + (left if pa <= pb and pa <= pc else up if pb <= pc else upleft)) & 0xFF
+        rows.append(bytes(min(line[x : x + bpp]) for x in range(0, stride, bpp)))
+        prev = line
+    return width, height, rows
+
+
+def check_first_page_png(pdf: Path, paper: str, tmp_path: Path) -> None:
+    """Page 1 renders to a PNG of the paper's shape, with ink at the top (the heading) and below."""
+    stem = tmp_path / f"{pdf.stem}-page1"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
+        check=True,
+    )
+    width, height, rows = png_gray(stem.with_suffix(".png"))
+    assert abs(height / width - PAPER[paper]) < 0.02, f"page 1 is {width}x{height}, not {paper}"
+    inked = [sum(1 for value in row if value < 160) for row in rows]
+    ink = sum(inked) / (width * height)
+    assert 0.005 < ink < 0.25, f"page 1 has {ink:.1%} ink: blank or a solid block"
+    assert sum(inked[: height // 8]) > 0, "nothing printed at the top of page 1 (the heading)"
+    assert sum(inked[height // 2 :]) > 0, "nothing printed on the lower half of page 1"
+    assert "Action-plan worksheet" in pdf_text(pdf, first=1, last=1)
+
+
+def check_pages(pdf: Path) -> None:
+    """No block split across pages, and no blank page (a trailing one included)."""
+    pages = [flat(pdf_text(pdf, first=n, last=n)) for n in range(1, pdf_pages(pdf) + 1)]
+    for number, text in enumerate(pages, start=1):
+        assert text, f"page {number} of {len(pages)} is blank"
+    for start, end in BLOCKS:
+        on = [n for n, text in enumerate(pages, start=1) if start in text]
+        assert len(on) == 1, f"{start!r} printed on pages {on}"
+        assert end in pages[on[0] - 1], f"{start!r} starts on page {on[0]} but its end is not there"
+
+
+def check_no_chrome(text: str) -> None:
+    for chrome in NOT_ON_PAPER:
+        assert chrome not in text, f"{chrome!r} was printed"
+
+
+# --------------------------------------------------------------------------- paper
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_blank_worksheet_prints_on_two_pages(ws_page: Page, paper: str, tmp_path: Path) -> None:
+    """Printed blank, the worksheet fits on two pages of A4 or Letter, with every step and no site chrome."""
+    open_worksheet(ws_page)
+    pdf = print_pdf(ws_page, paper, tmp_path / f"blank-{paper}.pdf")
+    assert pdf_pages(pdf) <= MAX_BLANK_PAGES
+    text = pdf_text(pdf)
+    for title in ("Action-plan worksheet", "My focus areas", *STEP_TITLES):
+        assert title in text
+    assert "How safe do I feel?" in text
+    assert "What would help" in text
+    assert TICK not in text, "a box printed as ticked on a blank sheet"
+    check_no_chrome(text)
+    check_pages(pdf)
+    check_first_page_png(pdf, paper, tmp_path)
+
+
+LONG_TEXT = "\n\n".join(
+    f"Paragraph {n}: "
+    + " ".join(f"{word}{n}" for word in ("listen", "pause", "breathe", "return", "repair") * 12)
+    for n in range(1, 9)
+)
+CHECKED = ("ws-audit-commit-1", "ws-repair-commit-2")
+UNCHECKED = ("ws-honesty-commit-1", "ws-repair-commit-1")
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_filled_worksheet_prints_every_word_and_tick(ws_page: Page, paper: str, tmp_path: Path) -> None:
+    """Typed text (a multi-paragraph text longer than a page included) and ticked boxes all reach paper."""
+    open_worksheet(ws_page)
+    ws_page.locator("#ws-rules-conflict").fill(LONG_TEXT)
+    ws_page.get_by_label("An apology I owe").fill("I interrupted you at dinner.\nNext time I will wait.")
+    ws_page.get_by_role("textbox", name="Check-in 1 Date").fill("Sunday 4 May")
+    ws_page.get_by_role("spinbutton", name="Check-in 1 How safe do I feel?").fill("7")
+    ws_page.get_by_role("textbox", name="Check-in 1 What would help").fill("A text when you are running late")
+    for box in CHECKED:
+        ws_page.locator(f"#{box}").check()
+    pdf = print_pdf(ws_page, paper, tmp_path / f"filled-{paper}.pdf")
+
+    text = pdf_text(pdf)
+    flat_text = flat(text)
+    for paragraph in LONG_TEXT.split("\n\n"):
+        assert flat(paragraph) in flat_text, f"cut off: {paragraph[:40]}…"
+    for typed in (
+        "I interrupted you at dinner.",
+        "Next time I will wait.",
+        "Sunday 4 May",
+        "A text when you are running late",
+    ):
+        assert typed in text
+    assert re.search(r"^\s*1\s+Sunday 4 May\s+7\s+A text when", pdf_text(pdf, layout=True), re.MULTILINE)
+    ticks = text.count(TICK)
+    assert ticks == len(CHECKED), f"{ticks} ticks printed for {len(CHECKED)} ticked boxes"
+    lines = pdf_text(pdf, layout=True).splitlines()
+    for box, ticked in [(b, True) for b in CHECKED] + [(b, False) for b in UNCHECKED]:
+        label = ws_page.locator(f"label[for='{box}'] .bb-ws__check-text").inner_text()
+        words = label.split()[:4]
+        row = next(line for line in lines if " ".join(words) in flat(line))
+        before = row[: row.index(words[0])].rstrip()  # the box, just left of its label
+        assert before.endswith(TICK) is ticked, (
+            f"{label!r}: expected {'a' if ticked else 'no'} tick, got {row!r}"
+        )
+    check_no_chrome(text)
+    check_first_page_png(pdf, paper, tmp_path)
+
+
+def test_without_javascript_the_form_still_fills_and_prints(
+    browser: Browser, worksheet_site: Site, tmp_path: Path
+) -> None:
+    """With JavaScript off, typed text and ticks still print, the print button stays hidden and Enter submits nothing."""
+    context = browser.new_context(java_script_enabled=False, base_url=worksheet_site.url)
+    page = context.new_page()
+    page.goto("worksheet/")
+    documents: list[str] = []
+    page.on("request", lambda r: documents.append(r.url) if r.resource_type == "document" else None)
+    expect(page.get_by_role("button", name="Print this worksheet")).to_be_hidden()
+    page.get_by_label("Small promises I’ll keep this week").fill("Call at 7.\nPick up the milk.")
+    page.locator("#ws-word-commit-1").check()
+    date = page.get_by_label("Agreed on")
+    date.fill("1 June")
+    date.press("Enter")
+    pdf = print_pdf(page, "A4", tmp_path / "nojs.pdf")
+    assert documents == [], f"the form was submitted: {documents}"
+    assert page.url == worksheet_site.url + "worksheet/"
+    text = pdf_text(pdf)
+    for typed in ("Call at 7.", "Pick up the milk.", "1 June"):
+        assert typed in text
+    assert text.count(TICK) == 1
+    check_no_chrome(text)
+    context.close()
+
+
+# --------------------------------------------------------------------------- build-time PDF
+
+
+def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_site: Site) -> None:
+    """The build prints the blank worksheet to a PDF with every step title, and the page's download link finds it."""
+    pdf = worksheet_site.site_dir / "worksheet" / "action-plan-worksheet.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert "Blank worksheet PDF: worksheet/action-plan-worksheet.pdf" in worksheet_site.build_log
+    assert pdf_pages(pdf) <= MAX_BLANK_PAGES
+    text = pdf_text(pdf)
+    for title in ("Action-plan worksheet", *STEP_TITLES):
+        assert title in text
+    assert TICK not in text
+    check_no_chrome(text)
+    check_pages(pdf)
+
+    open_worksheet(ws_page)
+    link = ws_page.get_by_role("link", name="Download a blank worksheet (PDF)")
+    expect(link).to_have_attribute("download", "")
+    response = ws_page.request.get(link.evaluate("a => a.href"))
+    assert response.ok
+    assert response.body() == pdf.read_bytes()
+
+
+# --------------------------------------------------------------------------- screen
+
+
+def test_every_control_is_labelled_and_the_page_needs_no_inline_code(
+    ws_page: Page, worksheet_site: Site
+) -> None:
+    """Every field and box has an accessible name, and the worksheet markup has no inline style or script."""
+    open_worksheet(ws_page)
+    controls = ws_page.locator("form[data-worksheet] :is(input, textarea, select, button):visible")
+    assert controls.count() > 25
+    for control in controls.all():
+        expect(control).to_have_accessible_name(re.compile(r"\w"))
+    html = (worksheet_site.site_dir / "worksheet" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    assert " style=" not in article
+    assert "<script" not in article
+    assert ' action="' not in article
+
+
+def test_focus_areas_come_from_this_visit_and_clear(ws_page: Page) -> None:
+    """Results of a quiz taken this visit fill the focus areas after an instant navigation; Clear empties them; nothing is stored."""
+    page = ws_page
+    page.goto("")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("navigation", name="Navigation").get_by_role("link", name="Trust builders").click()
+    quiz = QuizForm(page, "trust-builders")
+    expect(quiz.state).to_have_attribute("data-status", "ready", timeout=READY_TIMEOUT_MS)
+
+    # Low on responding to bids, high on everything else (reverse-keyed items mirrored).
+    spec = load_quiz(ROOT / "quizzes" / "trust-builders.yml")
+    answers = {}
+    for item in spec["items"]:
+        low = item["subscale"] == "bids"
+        answers[item["id"]] = (1 if low else 5) if not item.get("reverse") else (5 if low else 1)
+        quiz.item(item["id"]).locator(f"input[value='{answers[item['id']]}']").check()
+    quiz.submit.click()
+    quiz.expect_result_contains("Your results")
+
+    result = score(spec, answers)  # the same engine, under CPython
+    lowest = sorted(result["subscales"], key=lambda sub: sub["percent"])[:3]
+    expected = [f"{sub['label']}: {sub['percent']} out of 100 in “{result['title']}”" for sub in lowest]
+    assert lowest[0]["label"] == "Responding to bids for connection"
+
+    page.get_by_role("navigation", name="Navigation").get_by_role(
+        "link", name="Action-plan worksheet"
+    ).click()
+    expect(page.locator("form[data-worksheet]")).to_have_class(re.compile(r"\bbb-ws--js\b"))
+    assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of instant navigation"
+    focus = page.get_by_label("The areas I want to work on first")
+    expect(page.get_by_text("You took 1 self-assessment during this visit.")).to_be_visible()
+    page.get_by_role("button", name="Fill in from my lowest scores").click()
+    expect(focus).to_have_value("\n".join(expected))
+    expect(page.get_by_role("status")).to_contain_text("Filled in from your 3 lowest scores")
+
+    storage = page.evaluate(
+        "() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])"
+    )
+    for secret in ("Responding to bids", "out of 100", "trust-builders", "bids"):
+        assert secret not in storage, f"{secret!r} was stored: {storage}"
+    assert page.url == page.url.split("?")[0].split("#")[0], "something went into the URL"
+
+    page.get_by_role("button", name="Clear my focus areas").click()
+    expect(focus).to_have_value("")
+    expect(page.get_by_role("status")).to_have_text("Your focus areas are cleared.")
+    expect(focus).to_be_focused()
+
+
+def test_no_results_no_offer_and_print_button_prints(ws_page: Page) -> None:
+    """Without self-assessments this visit there is no fill offer; the print button calls window.print()."""
+    open_worksheet(ws_page)
+    expect(ws_page.get_by_role("button", name="Fill in from my lowest scores")).to_be_hidden()
+    ws_page.evaluate("window.print = () => { window.__printed = true; }")
+    ws_page.get_by_role("button", name="Print this worksheet").click()
+    assert ws_page.evaluate("window.__printed") is True

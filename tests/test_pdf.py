@@ -1,0 +1,109 @@
+"""The build-time blank worksheet PDF step, with a stand-in for Chromium (the real one runs in the browser tests)."""
+
+from __future__ import annotations
+
+import logging
+import stat
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from brickbybrick import pdf
+
+LOGGER = "mkdocs.plugins.brickbybrick.pdf"
+
+
+def site_with_worksheet(tmp_path: Path, *, directory_urls: bool = True) -> dict[str, object]:
+    (tmp_path / "docs").mkdir()
+    site = tmp_path / "site"
+    page = site / "worksheet" / "index.html" if directory_urls else site / "worksheet.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<h1>Action-plan worksheet</h1>", encoding="utf-8")
+    return {"docs_dir": str(tmp_path / "docs"), "site_dir": str(site), "use_directory_urls": directory_urls}
+
+
+def fake_chromium(tmp_path: Path, body: str) -> Path:
+    """An executable standing in for Chromium; it records its arguments in ``args.txt``."""
+    script = tmp_path / "fake-chromium"
+    script.write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/args.txt"\n{body}\n',
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+PRINTS_A_PDF = 'for arg; do case "$arg" in --print-to-pdf=*) printf "%%PDF-1.4 fake" > "${arg#--print-to-pdf=}";; esac; done'
+
+
+def test_missing_chromium_logs_one_info_line_and_builds_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without Chromium the step says so in one INFO line (so --strict still passes) and writes nothing."""
+    config = site_with_worksheet(tmp_path)
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    assert pdf.build_worksheet_pdf(config, chromium=tmp_path / "no-chromium", environ={}) is None
+    records = [r for r in caplog.records if r.name == LOGGER and r.levelno >= logging.INFO]
+    assert [(r.levelno, r.getMessage()) for r in records] == [
+        (
+            logging.INFO,
+            f"Chromium not found at {tmp_path / 'no-chromium'}: skipping the blank worksheet PDF "
+            "(install chromium to build it)",
+        )
+    ]
+    assert not (tmp_path / "site" / "worksheet" / pdf.PDF_NAME).exists()
+
+
+def test_opt_out_does_not_start_chromium(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """BB_SKIP_PDF=1 skips the step without running Chromium."""
+    config = site_with_worksheet(tmp_path)
+    chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    assert pdf.build_worksheet_pdf(config, chromium=chromium, environ={pdf.SKIP_ENV: "1"}) is None
+    assert not (tmp_path / "args.txt").exists()
+    assert "BB_SKIP_PDF=1: skipping the blank worksheet PDF" in caplog.text
+
+
+def test_site_without_worksheet_is_left_alone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A site with no worksheet page (a test fixture site, another guide) gets no PDF and no message."""
+    (tmp_path / "docs").mkdir()
+    config = {
+        "docs_dir": str(tmp_path / "docs"),
+        "site_dir": str(tmp_path / "site"),
+        "use_directory_urls": True,
+    }
+    chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    assert pdf.build_worksheet_pdf(config, chromium=chromium, environ={}) is None
+    assert not (tmp_path / "args.txt").exists()
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "expected"),
+    [(True, "worksheet/action-plan-worksheet.pdf"), (False, "action-plan-worksheet.pdf")],
+)
+def test_pdf_is_printed_beside_the_page_from_its_file_url(
+    tmp_path: Path, directory_urls: bool, expected: str
+) -> None:
+    """Chromium prints the built page (file://, headless, no header or footer) to a PDF beside it."""
+    config = site_with_worksheet(tmp_path, directory_urls=directory_urls)
+    written = pdf.build_worksheet_pdf(config, chromium=fake_chromium(tmp_path, PRINTS_A_PDF), environ={})
+    assert written == tmp_path / "site" / expected
+    assert written.read_bytes().startswith(b"%PDF-")
+    args = (tmp_path / "args.txt").read_text(encoding="utf-8").splitlines()
+    page = written.with_name("index.html" if directory_urls else "worksheet.html")
+    assert args[-1] == page.as_uri()
+    assert f"--print-to-pdf={written}" in args
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--no-first-run"):
+        assert flag in args
+    assert any(arg.startswith("--user-data-dir=") for arg in args)
+
+
+def test_chromium_that_fails_fails_the_build(tmp_path: Path) -> None:
+    """A Chromium that is installed but cannot print is an error naming the opt-out, not a silent gap."""
+    config = site_with_worksheet(tmp_path)
+    chromium = fake_chromium(tmp_path, 'echo "cannot open display" >&2; exit 3')
+    with pytest.raises(PluginError, match=r"exit 3\).*cannot open display.*BB_SKIP_PDF=1"):
+        pdf.build_worksheet_pdf(config, chromium=chromium, environ={})

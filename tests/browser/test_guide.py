@@ -1,0 +1,90 @@
+"""The shipped guide in Chromium: every self-assessment scores, shows bars with words, and help comes first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+QUIZ_PAGES = {
+    "safety-check": "pillars/",
+    "trust-builders": "builders/",
+    "trust-destroyers": "destroyers/",
+    "vulnerability-cycle": "cycle/",
+    "repair-readiness": "repair/",
+}
+AFRAID = "I feel afraid of what my partner might do when they are angry."
+
+
+@pytest.mark.parametrize("quiz_id", QUIZ_PAGES)
+def test_quiz_scores_with_labelled_bars(page: Page, real_site: str, quiz_id: str) -> None:
+    """Each quiz scores in the browser; every subscale shows a bar beside its label, band and figure in words."""
+    page.goto(real_site + QUIZ_PAGES[quiz_id])
+    form = page.locator(f"form[data-quiz='{quiz_id}']")
+    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
+    for fieldset in form.locator("fieldset").all():
+        fieldset.locator("input[type=radio]").nth(2).check()
+    form.get_by_role("button", name="Show my results").click()
+    result = form.locator("[data-quiz-result]")
+    expect(result.locator(".bb-result__overall")).to_be_visible()
+    subscales = result.locator(".bb-result__subscale")
+    assert subscales.count() >= 2
+    for subscale in subscales.all():
+        expect(subscale.locator("svg.bb-bar")).to_have_attribute("aria-hidden", "true")
+        expect(subscale.locator(".bb-score__value")).to_have_text(re.compile(r"^\d{1,3} out of 100$"))
+        expect(subscale.locator(".bb-score__band")).not_to_be_empty()
+    expect(result).to_contain_text("not a diagnosis")
+    expect(result.locator(".bb-result__next a").first).to_have_attribute("href", re.compile(r"^\.\.?/"))
+
+
+def test_critical_answer_shows_help_before_the_scorer_is_ready(page: Page, real_site: str) -> None:
+    """Help appears the moment a frightening answer is chosen, with the scorer still loading."""
+    page.route("**/assets/pyodide/**", lambda route: None)  # hold Pyodide: the scorer stays "preparing"
+    page.goto(real_site + "pillars/")
+    form = page.locator("form[data-quiz='safety-check']")
+    help_panel = form.locator("[data-quiz-help]")
+    expect(help_panel).to_be_hidden()
+    form.locator("fieldset", has_text=AFRAID).get_by_label("Sometimes", exact=True).check()
+    expect(help_panel).to_be_visible()
+    expect(help_panel).to_contain_text("1-800-799-7233")
+    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "preparing")
+
+
+def test_critical_answer_shows_help_without_javascript(browser: Browser, real_site: str) -> None:
+    """With JavaScript disabled, a critical answer in the safety check still reveals the help panel."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(real_site + "pillars/")
+    form = page.locator("form[data-quiz='safety-check']")
+    help_panel = form.locator("[data-quiz-help]")
+    form.locator("fieldset", has_text=AFRAID).get_by_label("Never", exact=True).check()
+    expect(help_panel).to_be_hidden()
+    form.locator("fieldset", has_text=AFRAID).get_by_label("Often", exact=True).check()
+    expect(help_panel).to_be_visible()
+    expect(help_panel.get_by_role("link", name=re.compile("More places to get help"))).to_have_attribute(
+        "href", "../help/"
+    )
+    context.close()
+
+
+def test_every_chapter_is_one_click_from_home(page: Page, real_site: str, real_site_pages: list[str]) -> None:
+    """The home page links to every page of the guide (navigation), and chapters have previous/next links."""
+    page.goto(real_site)
+    linked = set(
+        page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all("els => els.map(e => e.href)")
+    )
+    assert set(real_site_pages) <= linked
+    page.goto(real_site + "builders/")
+    expect(page.locator("a.md-footer__link--prev")).to_be_visible()
+    expect(page.locator("a.md-footer__link--next")).to_be_visible()
+
+
+def test_offline_search_finds_a_chapter(page: Page, real_site: str) -> None:
+    """Search runs on this device and finds the chapter about repairing trust."""
+    page.goto(real_site)
+    page.get_by_role("textbox", name="Search").fill("accountability")
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=20_000)
+    expect(page.locator(".md-search-result")).to_contain_text("Repairing")
+    assert "accountability" not in page.url

@@ -1,0 +1,112 @@
+"""The built guide as files: nothing points to another host unless a person clicks it, CSP everywhere."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from brickbybrick import csp
+from helpers import ROOT, build
+
+LOCAL = "http://127.0.0.1:8000/"
+
+
+class _Urls(HTMLParser):
+    """Every URL-bearing attribute of a page, with the element it sits on."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        for name in ("href", "src", "action", "data", "poster", "srcset"):
+            if named.get(name):
+                self.found.append((tag, named[name] or "", named))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    done = build(ROOT, out, LOCAL)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_no_url_to_another_host_except_chosen_links(site: Path) -> None:
+    """Only links a person chooses to click lead elsewhere, and they send no referrer."""
+    problems = []
+    for page in _pages(site):
+        parser = _Urls()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, url, attrs in parser.found:
+            if not re.match(r"^(https?:)?//", url) or url.startswith(LOCAL):
+                continue
+            if tag != "a":
+                problems.append(f"{page.relative_to(site)}: <{tag}> loads {url}")
+            elif "noreferrer" not in (attrs.get("rel") or "").split():
+                problems.append(f"{page.relative_to(site)}: link to {url} lacks rel=noreferrer")
+    assert problems == []
+
+
+def test_no_third_party_url_in_scripts_or_styles(site: Path) -> None:
+    """The site's own JavaScript and CSS fetch nothing from another host (theme bundles included)."""
+    offenders = []
+    for path in [*site.rglob("*.css"), *(site / "assets" / "javascripts").rglob("*.js")]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for url in re.findall(r"url\(\s*['\"]?(https?://[^)'\"]+)", text):
+            offenders.append(f"{path.relative_to(site)}: {url}")
+    assert offenders == []
+
+
+def test_every_page_carries_the_strict_policy(site: Path) -> None:
+    """Every page has the CSP meta tag first in <head>, allowing exactly the inline scripts the site has."""
+    hashes: set[str] = set()
+    for page in _pages(site):
+        hashes.update(csp.inline_script_hashes(page.read_text(encoding="utf-8")))
+    expected = f'<meta http-equiv="Content-Security-Policy" content="{csp.policy(hashes)}">'
+    for page in _pages(site):
+        html = page.read_text(encoding="utf-8")
+        assert expected in html, page
+        assert html.index(expected) < html.index("<script"), page
+        assert "'unsafe-inline'" not in html
+        assert "'unsafe-eval'" not in html.replace("'wasm-unsafe-eval'", "")
+
+
+def test_headers_file_matches_the_pages(site: Path) -> None:
+    """The _headers file sends the same policy, plus what only a header can say."""
+    headers = (site / "_headers").read_text(encoding="utf-8")
+    assert "frame-ancestors 'none'" in headers
+    assert "Referrer-Policy: no-referrer" in headers
+    assert "form-action 'none'" in headers
+
+
+def test_quiz_pages_link_to_staying_safe(site: Path) -> None:
+    """Every page with a quiz opens with a notice that links to Staying safe online; others do not."""
+    for page in _pages(site):
+        html = page.read_text(encoding="utf-8")
+        has_quiz = 'data-quiz="' in html
+        assert ("bb-privacy-notice" in html) == has_quiz, page
+    assert len([p for p in _pages(site) if "bb-privacy-notice" in p.read_text(encoding="utf-8")]) == 5
+
+
+def test_no_service_worker_or_storage_in_site_code(site: Path) -> None:
+    """The project's own scripts never register a service worker nor touch persistent storage."""
+    for path in (ROOT / "docs" / "assets" / "javascripts").glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in (
+            "serviceWorker",
+            "localStorage",
+            "sessionStorage",
+            "indexedDB",
+            "document.cookie",
+            "caches.",
+        ):
+            assert forbidden not in text, f"{path.name} uses {forbidden}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from playwright.sync_api import Browser, Page, expect
 from quizpage import QuizForm
 
@@ -125,3 +127,21 @@ def test_without_javascript_form_is_answerable_and_help_shows(browser: Browser, 
     expect(help_panel).to_be_visible()
     expect(help_panel).to_contain_text("You deserve to be safe")
     context.close()
+
+
+def test_scorer_not_ready_after_30_seconds_is_unavailable(page: Page) -> None:
+    """If Pyodide has not started after 30 s, the page says scoring is unavailable (clock fast-forwarded)."""
+    page.route("**/assets/pyodide/**", lambda route: None)  # never answered: the scorer hangs
+    start = datetime.now(UTC)
+    page.clock.install(time=start)
+    page.clock.pause_at(start + timedelta(seconds=1))  # from here on, only run_for moves the page's time
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    expect(quiz.state).to_have_attribute("data-status", "preparing")
+    page.clock.run_for(28_000)
+    expect(quiz.state).to_have_attribute("data-status", "preparing")
+    page.clock.run_for(2_000)
+    quiz.expect_unavailable()
+    quiz.answer("c1", "Often")
+    quiz.submit.click()
+    quiz.expect_result_contains("Scoring is unavailable right now", "not ready after 30 s")

@@ -153,3 +153,38 @@ def test_hostile_quiz_injects_nothing(page: Page) -> None:
     assert injected == {"scripts": 0, "handlers": 0}
     assert page.evaluate("window.__alerts") == 0
     expect(form).to_contain_text("<script>alert(1)</script>")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 375, "height": 667}, {"width": 1280, "height": 800}])
+def test_quick_exit_visible_and_hides_nothing(
+    browser: Browser, real_site: str, viewport: dict[str, int]
+) -> None:
+    """On phone and desktop the exit is on screen, covers no header control, and no focused element hides under it."""
+    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(real_site + "pillars/")
+    exit_box = page.locator(".bb-quick-exit").bounding_box()
+    assert exit_box is not None
+    assert exit_box["x"] + exit_box["width"] <= viewport["width"]
+    assert exit_box["y"] >= 0
+
+    def overlaps(box: dict[str, float] | None) -> bool:
+        if box is None or box["width"] == 0 or box["height"] == 0:
+            return False
+        return not (
+            box["x"] + box["width"] <= exit_box["x"]
+            or box["x"] >= exit_box["x"] + exit_box["width"]
+            or box["y"] + box["height"] <= exit_box["y"]
+            or box["y"] >= exit_box["y"] + exit_box["height"]
+        )
+
+    for control in page.locator(".md-header label, .md-header button, .md-header a, .md-header input").all():
+        if control.is_visible():
+            assert not overlaps(control.bounding_box()), control.evaluate("el => el.outerHTML.slice(0, 80)")
+    for _ in range(40):  # the first 40 tab stops: none is covered by the exit
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        if focused.evaluate("el => el.closest('.bb-quick-exit') !== null"):
+            continue
+        assert not overlaps(focused.bounding_box()), focused.evaluate("el => el.outerHTML.slice(0, 80)")
+    context.close()

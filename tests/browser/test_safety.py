@@ -183,6 +183,11 @@ def test_quick_exit_visible_and_hides_nothing(
             assert not overlaps(control.bounding_box()), control.evaluate("el => el.outerHTML.slice(0, 80)")
     for _ in range(40):  # the first 40 tab stops: none is covered by the exit
         page.keyboard.press("Tab")
+        # Measure where things come to rest, not mid-transition (the search field slides in).
+        page.evaluate(
+            "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            ".then(() => Promise.all(document.getAnimations().map(a => a.finished)))"
+        )
         focused = page.locator(":focus")
         if focused.evaluate("el => el.closest('.bb-quick-exit') !== null"):
             continue

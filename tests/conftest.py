@@ -7,19 +7,12 @@ from typing import Any
 
 import pytest
 
+from brickbybrick.pdf import QUIET_FLAGS
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Every host but the local one fails to resolve: a third-party request fails loudly.
 OFFLINE_GUARD = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    OFFLINE_GUARD,
-]
+CHROMIUM_ARGS = [*QUIET_FLAGS, OFFLINE_GUARD]
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -47,6 +48,15 @@ def mini_project(
         config += "\n" + yaml.safe_dump({"nav": nav}, sort_keys=False)
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
     return target
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """A site built for tests: where it is served, where its files are, what the build printed."""
+
+    url: str
+    site_dir: Path
+    build_log: str
 
 
 def free_port() -> socket.socket:

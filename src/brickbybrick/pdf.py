@@ -24,7 +24,15 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-__all__ = ["CHROMIUM", "PDF_NAME", "SKIP_ENV", "WORKSHEET_PAGE", "build_worksheet_pdf", "chromium_command"]
+__all__ = [
+    "CHROMIUM",
+    "PDF_NAME",
+    "QUIET_FLAGS",
+    "SKIP_ENV",
+    "WORKSHEET_PAGE",
+    "build_worksheet_pdf",
+    "chromium_command",
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 SKIP_ENV = "BB_SKIP_PDF"
@@ -35,17 +43,25 @@ TIMEOUT_S = 60
 log = logging.getLogger("mkdocs.plugins.brickbybrick.pdf")
 
 
+#: Flags for a headless Chromium that talks to no one: no sandbox (root in CI), no GPU, and
+#: none of the background services that would reach out to the network. Shared with the tests.
+QUIET_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
 def chromium_command(chromium: Path, page: Path, pdf: Path, profile: Path) -> list[str]:
     """The headless Chromium command that prints ``page`` to ``pdf`` with a throwaway profile."""
     return [
         str(chromium),
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *QUIET_FLAGS,
         "--disable-extensions",
         f"--user-data-dir={profile}",
         "--no-pdf-header-footer",

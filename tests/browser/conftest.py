@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Request
 
-from helpers import FIXTURES, ROOT, build, free_port, mini_project, serve
+from helpers import FIXTURES, ROOT, BuiltSite, build, free_port, mini_project, serve
 
 FIXTURE_PAGES = {
     "index.md": "# Fixture home\n\nGo to the [sample quiz](quiz.md) or [another page](other.md).\n",
@@ -91,7 +91,7 @@ def console_errors(page: Page) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def real_site_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     """The project's own guide (docs/ and quizzes/), built with --strict for the origin it is served on."""
     root = tmp_path_factory.mktemp("real-site")
     sock = free_port()
@@ -99,7 +99,13 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     result = build(ROOT, root / "site", origin)
     assert result.returncode == 0, result.stderr
     with serve(root / "site", sock) as url:
-        yield url
+        yield BuiltSite(url, root / "site", result.stderr)
+
+
+@pytest.fixture(scope="session")
+def real_site(real_site_build: BuiltSite) -> str:
+    """The URL the real guide is served on."""
+    return real_site_build.url
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import struct
 import subprocess
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from quizpage import READY_TIMEOUT_MS, QuizForm
 
 from brickbybrick.engine import score
 from brickbybrick.quizfile import load_quiz
-from helpers import ROOT, build, free_port, serve
+from helpers import ROOT, BuiltSite
 
 STEP_TITLES = (
     "Audit your small behaviors",
@@ -64,27 +63,14 @@ MAX_BLANK_PAGES = 2
 TICK = "✓"
 
 
-@dataclass(frozen=True)
-class Site:
-    url: str
-    site_dir: Path
-    build_log: str
-
-
 @pytest.fixture(scope="module")
-def worksheet_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def worksheet_site(real_site_build: BuiltSite) -> BuiltSite:
     """The project's own guide, built with --strict (blank PDF included) for the origin it is served on."""
-    root = tmp_path_factory.mktemp("worksheet-site")
-    sock = free_port()
-    origin = f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    result = build(ROOT, root / "site", origin)
-    assert result.returncode == 0, result.stderr
-    with serve(root / "site", sock) as url:
-        yield Site(url, root / "site", result.stderr)
+    return real_site_build
 
 
 @pytest.fixture
-def ws_page(browser: Browser, worksheet_site: Site) -> Iterator[Page]:
+def ws_page(browser: Browser, worksheet_site: BuiltSite) -> Iterator[Page]:
     """A page of a fresh context on the built guide; every request must stay on its origin."""
     context = browser.new_context(base_url=worksheet_site.url)
     seen: list[str] = []
@@ -278,7 +264,7 @@ def test_filled_worksheet_prints_every_word_and_tick(ws_page: Page, paper: str, 
 
 
 def test_without_javascript_the_form_still_fills_and_prints(
-    browser: Browser, worksheet_site: Site, tmp_path: Path
+    browser: Browser, worksheet_site: BuiltSite, tmp_path: Path
 ) -> None:
     """With JavaScript off, typed text and ticks still print, the print button stays hidden and Enter submits nothing."""
     context = browser.new_context(java_script_enabled=False, base_url=worksheet_site.url)
@@ -306,7 +292,7 @@ def test_without_javascript_the_form_still_fills_and_prints(
 # --------------------------------------------------------------------------- build-time PDF
 
 
-def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_site: Site) -> None:
+def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_site: BuiltSite) -> None:
     """The build prints the blank worksheet to a PDF with every step title, and the page's download link finds it."""
     pdf = worksheet_site.site_dir / "worksheet" / "action-plan-worksheet.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -331,7 +317,7 @@ def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_s
 
 
 def test_every_control_is_labelled_and_the_page_needs_no_inline_code(
-    ws_page: Page, worksheet_site: Site
+    ws_page: Page, worksheet_site: BuiltSite
 ) -> None:
     """Every field and box has an accessible name, and the worksheet markup has no inline style or script."""
     open_worksheet(ws_page)

@@ -47,7 +47,7 @@ build: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src macros hooks tests
+	$(BIN)/ruff format --check src macros hooks tests benchmarks
 
 typecheck: setup
 	$(BIN)/mypy

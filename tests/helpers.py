@@ -80,7 +80,7 @@ def build(project: Path, site_dir: Path, site_url: str) -> subprocess.CompletedP
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
+    extensions_map = {  # noqa: RUF012 - replaces the base class's own mapping
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
         ".js": "text/javascript",

@@ -1,0 +1,20 @@
+// Baseline for `make bench`: start the site's own Pyodide in a module worker, nothing else.
+// The query string names the Pyodide folder and the lockfile the site itself uses, e.g.
+//   bench-baseline/?pyodide=../assets/pyodide/314.0.7/&lock=../assets/engine/<hash>/pyodide-lock.json
+// Readiness is published the way the site's quiz does it: data-status="ready" on a state element.
+const params = new URLSearchParams(location.search);
+const state = document.querySelector("[data-bench-state]");
+const worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+
+worker.addEventListener("message", ({ data }) => {
+  state.dataset.status = data.type === "ready" ? "ready" : "failed";
+  state.textContent = data.type === "ready" ? "Pyodide ready." : `Pyodide failed: ${data.error}`;
+});
+worker.addEventListener("error", (event) => {
+  state.dataset.status = "failed";
+  state.textContent = `Pyodide failed: ${event.message}`;
+});
+worker.postMessage({
+  pyodideURL: new URL(params.get("pyodide"), location.href).href,
+  lockURL: new URL(params.get("lock"), location.href).href,
+});

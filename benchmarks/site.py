@@ -1,0 +1,94 @@
+"""The site under measurement: the real project, built once and served with its own headers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urljoin, urlsplit
+
+from tests import helpers
+
+ROOT = helpers.ROOT
+BASELINE_SOURCE = Path(__file__).resolve().parent / "baseline"
+BASELINE_DIR = "bench-baseline"
+PREFERRED_QUIZ_PAGE = "pillars/"
+PREFERRED_CHAPTER_PAGE = "safety/"
+RUNTIME_ATTRS = re.compile(r'class="bb-runtime"[^>]*data-pyodide="([^"]+)"[^>]*data-engine-lock="([^"]+)"')
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """Where things are in the built site (paths relative to the site root)."""
+
+    site_dir: Path
+    pyodide_path: str
+    lock_path: str
+    quiz_pages: tuple[str, ...]
+    plain_pages: tuple[str, ...]
+
+    @property
+    def pyodide_version(self) -> str:
+        return self.pyodide_path.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def quiz_page(self) -> str:
+        return PREFERRED_QUIZ_PAGE if PREFERRED_QUIZ_PAGE in self.quiz_pages else self.quiz_pages[0]
+
+    @property
+    def chapter_page(self) -> str:
+        if PREFERRED_CHAPTER_PAGE in self.plain_pages:
+            return PREFERRED_CHAPTER_PAGE
+        return next(page for page in self.plain_pages if page)
+
+    @property
+    def baseline_page(self) -> str:
+        """The bare page, told (by query string) to load the very files the quiz page loads."""
+        query = urlencode({"pyodide": f"../{self.pyodide_path}", "lock": f"../{self.lock_path}"})
+        return f"{BASELINE_DIR}/?{query}"
+
+
+def build_site(site_dir: Path, origin: str) -> None:
+    """Build the real project as ``make build`` does, with ``site_url`` equal to ``origin``."""
+    result = helpers.build(ROOT, site_dir, origin)
+    if result.returncode != 0:
+        raise SystemExit(f"bench: the site does not build:\n{result.stdout}{result.stderr}")
+
+
+def sitemap_pages(site_dir: Path) -> list[str]:
+    """Every page in ``sitemap.xml``, as a path relative to the site root (``""`` is home)."""
+    tree = ET.parse(site_dir / "sitemap.xml")  # noqa: S314 - our own build output
+    return [urlsplit(loc.text or "").path.lstrip("/") for loc in tree.iter(f"{SITEMAP_NS}loc")]
+
+
+def page_html(site_dir: Path, page: str) -> str:
+    return (site_dir / page / "index.html").read_text(encoding="utf-8")
+
+
+def runtime_paths(site_dir: Path, page: str) -> tuple[str, str]:
+    """The Pyodide folder and engine lockfile a quiz page points at, relative to the site root."""
+    match = RUNTIME_ATTRS.search(page_html(site_dir, page))
+    if match is None:
+        raise SystemExit(f"bench: {page} has no .bb-runtime element naming Pyodide and the engine")
+    base = f"http://site/{page}"
+    pyodide_path, lock_path = (urlsplit(urljoin(base, value)).path.lstrip("/") for value in match.groups())
+    return pyodide_path, lock_path
+
+
+def install_baseline(site_dir: Path) -> None:
+    """Copy the bare baseline page and its worker into the built site (same origin, same CSP)."""
+    shutil.copytree(BASELINE_SOURCE, site_dir / BASELINE_DIR)
+
+
+def describe(site_dir: Path) -> BuiltSite:
+    """Find the quiz pages, the pages without a quiz and the runtime files of a built site."""
+    pages = sitemap_pages(site_dir)
+    quiz_pages = tuple(page for page in pages if "data-quiz-spec=" in page_html(site_dir, page))
+    plain_pages = tuple(page for page in pages if page not in quiz_pages)
+    if not quiz_pages or not any(plain_pages):
+        raise SystemExit("bench: the site needs at least one chapter with a quiz and one without")
+    pyodide_path, lock_path = runtime_paths(site_dir, quiz_pages[0])
+    return BuiltSite(site_dir, pyodide_path, lock_path, quiz_pages, plain_pages)

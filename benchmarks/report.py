@@ -272,10 +272,14 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str]) -> str:
         if quiz_run > base_run:
             longer.append(f"{ms(quiz_run)} vs {ms(base_run)} ({kind})")
     why = (
-        f"the quiz page creates its worker later than the bare page, {', '.join(later)}: quiz.js is a deferred "
-        "module that starts the scorer from Material's `document$`, after the theme's bundle ran"
+        f"the quiz page creates its worker later than the bare page, {', '.join(later)}: quiz.js starts it from "
+        "an async module at the top of `<head>`, but it still competes with the theme's stylesheet, bundle and "
+        "search worker for the page's two cores"
     )
-    fix = "start the worker earlier (a small module at the top of `<head>` that creates it when the page has a quiz)"
+    fix = (
+        "inline the few lines that create the worker into `<head>` (hashed for the CSP) so no module fetch "
+        "comes first, and start Material's search worker only when search is opened"
+    )
     if longer:
         why += (
             f"; and worker → ready takes longer, {', '.join(longer)}: after `loadPyodide` the scorer fetches, "

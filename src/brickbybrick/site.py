@@ -217,8 +217,14 @@ class QuizMacro:
             raise PluginError(f"mkdocs.yml: extra.help_page: {problem}")
         form = render_quiz(self.quizzes[quiz_id], href=self.href, help_href=self.href(self.help_page))
         rt = self.runtime
+        urls = {
+            "pyodide": self.site_href(rt.pyodide_path),
+            "engine_lock": f"{self.site_href(rt.engine_path)}pyodide-lock.json",
+        }
+        # The template reads this to start the scorer from <head>, before the page has parsed.
+        self.env.page.meta["bb_runtime"] = urls
         runtime_attrs = (
-            f'<div class="bb-runtime" hidden data-pyodide="{self.site_href(rt.pyodide_path)}" '
-            f'data-engine-lock="{self.site_href(rt.engine_path)}pyodide-lock.json"></div>'
+            f'<div class="bb-runtime" hidden data-pyodide="{urls["pyodide"]}" '
+            f'data-engine-lock="{urls["engine_lock"]}"></div>'
         )
         return f"\n\n{form}{runtime_attrs}\n\n"

@@ -162,6 +162,15 @@ function onPage() {
 // The safety module asks every part of the page to forget answers (page hidden, quick exit).
 document.addEventListener("bb:forget", () => visitResults.clear());
 
+// On a page with a quiz this module is first loaded from <head> (async), so the scorer
+// starts before the page has finished parsing; forms are bound once it has.
+const early = document.querySelector('meta[name="bb-runtime"]');
+if (early) scorer = createScorer(early);
+
 // Material publishes every page view, including navigation.instant ones, on document$.
-if (typeof document$ !== "undefined") document$.subscribe(onPage);
-else onPage();
+function bindPages() {
+  if (typeof document$ !== "undefined") document$.subscribe(onPage);
+  else onPage();
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bindPages, { once: true });
+else bindPages();

@@ -107,3 +107,24 @@ def test_chromium_that_fails_fails_the_build(tmp_path: Path) -> None:
     chromium = fake_chromium(tmp_path, 'echo "cannot open display" >&2; exit 3')
     with pytest.raises(PluginError, match=r"exit 3\).*cannot open display.*BB_SKIP_PDF=1"):
         pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+
+
+def test_unchanged_worksheet_reuses_the_cached_pdf(tmp_path: Path) -> None:
+    """A second build of the same page reuses the cached PDF without Chromium; a changed page prints again."""
+    config = {**site_with_worksheet(tmp_path), "config_file_path": str(tmp_path / "mkdocs.yml")}
+    chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
+    first = pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+    assert first is not None
+    assert (tmp_path / "args.txt").exists()
+    (tmp_path / "args.txt").unlink()
+
+    again = pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+    assert again is not None
+    assert again.read_bytes().startswith(b"%PDF-")
+    assert not (tmp_path / "args.txt").exists(), "Chromium ran for an unchanged page"
+
+    page = tmp_path / "site" / "worksheet" / "index.html"
+    page.write_text("<h1>Action-plan worksheet, revised</h1>", encoding="utf-8")
+    pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+    assert (tmp_path / "args.txt").exists(), "a changed page must be printed again"
+    assert len(list((tmp_path / ".cache" / "brickbybrick").glob("worksheet-*.pdf"))) == 1

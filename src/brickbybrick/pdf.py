@@ -12,8 +12,10 @@ from "Print this worksheet" with nothing filled in. Called from ``hooks/runtime.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -31,6 +33,7 @@ __all__ = [
     "SKIP_ENV",
     "WORKSHEET_PAGE",
     "build_worksheet_pdf",
+    "cache_path",
     "chromium_command",
 ]
 
@@ -76,6 +79,25 @@ def worksheet_html(config: Any) -> Path:
     return Path(file.abs_dest_path)
 
 
+def cache_path(config: Any, page: Path, chromium: Path) -> Path | None:
+    """Where a PDF of exactly this page, its styles and scripts, and this Chromium is kept.
+
+    Printing takes seconds; an unchanged worksheet is reused from ``.cache/brickbybrick/``
+    beside ``mkdocs.yml`` (like Material's own plugins cache their work in ``.cache/``).
+    """
+    if not config.get("config_file_path"):
+        return None
+    site = Path(config["site_dir"])
+    digest = hashlib.sha256(page.read_bytes())
+    for asset in sorted((site / "assets").rglob("*")):
+        if asset.suffix in {".css", ".js"} and "pyodide" not in asset.parts and asset.is_file():
+            digest.update(asset.relative_to(site).as_posix().encode() + b"\0" + asset.read_bytes())
+    stat = chromium.stat()
+    digest.update(f"{chromium}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    cache = Path(config["config_file_path"]).resolve().parent / ".cache" / "brickbybrick"
+    return cache / f"worksheet-{digest.hexdigest()[:20]}.pdf"
+
+
 def build_worksheet_pdf(
     config: Any, *, chromium: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Path | None:
@@ -98,6 +120,15 @@ def build_worksheet_pdf(
 
     pdf = page.with_name(PDF_NAME)
     pdf.unlink(missing_ok=True)
+    cached = cache_path(config, page, chromium)
+    if cached is not None and cached.is_file():
+        shutil.copyfile(cached, pdf)
+        log.info(
+            "Blank worksheet PDF: %s (unchanged page, from %s)",
+            pdf.relative_to(config["site_dir"]),
+            cached.parent.name,
+        )
+        return pdf
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bb-chromium-") as profile:
         command = chromium_command(chromium, page, pdf, Path(profile))
@@ -113,6 +144,11 @@ def build_worksheet_pdf(
             f"Chromium could not print the blank worksheet PDF (exit {done.returncode}): {detail} "
             f"(set {SKIP_ENV}=1 to build without it)"
         )
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob("worksheet-*.pdf"):
+            stale.unlink()
+        shutil.copyfile(pdf, cached)
     log.info(
         "Blank worksheet PDF: %s (%d KB, %.1f s)",
         pdf.relative_to(config["site_dir"]),

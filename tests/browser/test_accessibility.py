@@ -60,3 +60,33 @@ def test_quiz_result_and_missing_message_have_no_violations(page: Page, real_sit
     expect(form.locator(".bb-result__overall")).to_be_visible()
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
+
+
+@pytest.mark.parametrize("path", ["pillars/", "builders/", "destroyers/", "cycle/", "repair/"])
+def test_keyboard_alone_completes_each_quiz(page: Page, real_site: str, path: str) -> None:
+    """With Tab, arrow keys and Enter only, a person answers every question and reads the result."""
+    page.goto(real_site + path)
+    form = page.locator("form[data-quiz]")
+    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
+    first_radio = form.locator("input[type=radio]").first
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if first_radio.evaluate("el => el === document.activeElement"):
+            break
+    expect(first_radio).to_be_focused()
+    fieldsets = form.locator("fieldset").count()
+    for index in range(fieldsets):
+        page.keyboard.press("ArrowRight")  # the second answer of this question
+        if index < fieldsets - 1:
+            page.keyboard.press("Tab")  # to the next question's radio group
+    submit = form.get_by_role("button", name="Show my results")
+    for _ in range(20):  # past any help links revealed by the answers
+        page.keyboard.press("Tab")
+        if submit.evaluate("el => el === document.activeElement"):
+            break
+    expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+    result = form.locator("[data-quiz-result]")
+    expect(result.locator(".bb-result__overall")).to_be_visible()
+    expect(result).to_be_focused()
+    assert form.locator("input[type=radio]:checked").count() == fieldsets

@@ -83,7 +83,11 @@ def test_every_chapter_is_one_click_from_home(page: Page, real_site: str, real_s
 def test_offline_search_finds_a_chapter(page: Page, real_site: str) -> None:
     """Search runs on this device and finds the chapter about repairing trust."""
     page.goto(real_site)
-    page.get_by_role("textbox", name="Search").fill("accountability")
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    # The index is built in Material's search worker; type once it says it is ready.
+    expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search", timeout=20_000)
+    search.press_sequentially("accountability")
     results = page.locator(".md-search-result__item")
     expect(results.first).to_be_visible(timeout=20_000)
     expect(page.locator(".md-search-result")).to_contain_text("Repairing")

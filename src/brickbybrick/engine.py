@@ -25,6 +25,7 @@ from typing import Any
 
 __all__ = [
     "EngineError",
+    "is_critical",
     "item_score",
     "percent",
     "render_result_html",
@@ -67,7 +68,8 @@ def _band(bands: list[Mapping[str, Any]], pct: int) -> dict[str, Any]:
     raise EngineError(f"no band covers {pct}%")
 
 
-def _is_critical(item: Mapping[str, Any], value: int) -> bool:
+def is_critical(item: Mapping[str, Any], value: int) -> bool:
+    """Whether a raw answer is at or beyond the item's critical threshold (suggests danger)."""
     rule = item.get("critical")
     if not rule:
         return False
@@ -159,7 +161,7 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
         "critical": [
             {"id": item["id"], "number": n, "text": item["text"]}
             for n, item in numbered
-            if item["id"] in parsed and _is_critical(item, parsed[item["id"]])
+            if item["id"] in parsed and is_critical(item, parsed[item["id"]])
         ],
         "overall": None,
         "subscales": [],

@@ -12,20 +12,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from brickbybrick.engine import is_critical
+
 __all__ = ["render_quiz"]
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _is_critical(item: Mapping[str, Any], value: int) -> bool:
-    rule = item.get("critical")
-    if not rule:
-        return False
-    if "at_or_above" in rule:
-        return bool(value >= rule["at_or_above"])
-    return bool(value <= rule["at_or_below"])
 
 
 def _item(spec: Mapping[str, Any], number: int, item: Mapping[str, Any]) -> str:
@@ -34,7 +27,7 @@ def _item(spec: Mapping[str, Any], number: int, item: Mapping[str, Any]) -> str:
     base = f"bb-{quiz}-{item_id}"
     options = []
     for index, point in enumerate(spec["scales"][item["scale"]]["points"]):
-        critical = " data-critical" if _is_critical(item, point["value"]) else ""
+        critical = " data-critical" if is_critical(item, point["value"]) else ""
         options.append(
             f'<label class="bb-option" for="{base}-{index}">'
             f'<input type="radio" id="{base}-{index}" name="{item_id}" value="{point["value"]}"{critical}>'

@@ -191,6 +191,8 @@ class QuizMacro:
         root = project_dir(self.config)
         self.docs_dir = Path(self.config["docs_dir"])
         self.help_page = self.config["extra"].get("help_page", "help.md")
+        if problem := page_checker(self.docs_dir)(self.help_page):
+            raise PluginError(f"mkdocs.yml: extra.help_page: {problem}")
         try:
             self.quizzes = load_quizzes(root / "quizzes", root=root, check_page=page_checker(self.docs_dir))
         except QuizError as error:
@@ -212,9 +214,6 @@ class QuizMacro:
             raise PluginError(
                 f"{self.env.page.file.src_uri}: quiz({quiz_id!r}): no such quiz in quizzes/ (expected one of: {known})"
             )
-        problem = page_checker(self.docs_dir)(self.help_page)
-        if problem:
-            raise PluginError(f"mkdocs.yml: extra.help_page: {problem}")
         form = render_quiz(self.quizzes[quiz_id], href=self.href, help_href=self.href(self.help_page))
         rt = self.runtime
         urls = {

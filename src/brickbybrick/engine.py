@@ -10,7 +10,11 @@ Rules:
   higher score always means "more of what the subscale measures";
 * unanswered items are listed, never counted as zero: an incomplete form has no scores;
 * critical answers (at or beyond an item's threshold, judged on the raw answer) are flagged
-  whether or not the form is complete;
+  whether or not the form is complete, and **danger comes first**: with any critical answer the
+  help alert opens the result (its first link is the help page), the overall score and every
+  subscale holding a critical answer show their ``if_critical`` text instead of a band (never
+  the top band), and recommendations follow their ``critical`` rule (``hide`` by default,
+  ``only`` or ``show``);
 * a percent is ``(raw - min) / (max - min)``, rounded half up to a whole number, and picks
   the band whose inclusive ``min..max`` range holds it.
 """
@@ -21,7 +25,7 @@ import html
 import json
 import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict
 
 __all__ = [
     "EngineError",
@@ -33,8 +37,172 @@ __all__ = [
     "score_json",
 ]
 
-Spec = Mapping[str, Any]
-Result = dict[str, Any]
+
+# --------------------------------------------------------------------------- the spec (input)
+
+
+class Point(TypedDict):
+    value: int
+    label: str
+
+
+class Scale(TypedDict):
+    points: list[Point]
+
+
+class Band(TypedDict):
+    min: int
+    max: int
+    heading: str
+    feedback_html: str
+
+
+class Replacement(TypedDict):
+    """What a subscale or the overall score shows instead of a band when an answer is critical."""
+
+    heading: str
+    feedback_html: str
+
+
+class SubscaleSpec(TypedDict):
+    id: str
+    label: str
+    bands: list[Band]
+    if_critical: Replacement | None
+    focus: bool
+
+
+class CriticalRule(TypedDict, total=False):
+    at_or_above: int
+    at_or_below: int
+
+
+class ItemSpec(TypedDict):
+    id: str
+    text: str
+    scale: str
+    subscale: str
+    reverse: bool
+    critical: CriticalRule | None
+
+
+class OverallSpec(TypedDict):
+    label: str
+    bands: list[Band]
+    if_critical: Replacement | None
+
+
+CriticalMode = Literal["hide", "only", "show"]
+
+
+class RecommendationSpec(TypedDict):
+    subscale: str
+    text: str
+    page: str
+    below: int | None
+    critical: CriticalMode
+    href: NotRequired[str]  # the page's URL, filled in for the browser
+
+
+class HelpSpec(TypedDict):
+    """The guide's help for a critical answer: alert (HTML from Markdown) and help-page link."""
+
+    panel: str
+    alert_html: str
+    link_text: str
+    page: str
+    href: NotRequired[str]
+
+
+class ExtensionSpec(TypedDict):
+    filename: str
+    source: str
+
+
+class Spec(TypedDict):
+    id: str
+    title: str
+    intro_html: str
+    scales: dict[str, Scale]
+    subscales: list[SubscaleSpec]
+    items: list[ItemSpec]
+    overall: OverallSpec
+    recommendations: list[RecommendationSpec]
+    help: HelpSpec | None
+    extension: ExtensionSpec | None
+    disclaimer: NotRequired[str]  # plain text under a result (the guide's words)
+
+
+# --------------------------------------------------------------------------- the result (output)
+
+
+class ItemRef(TypedDict):
+    id: str
+    number: int
+    text: str
+
+
+class Shown(TypedDict):
+    """The heading and feedback shown for a score: its band, or its ``if_critical`` text."""
+
+    heading: str
+    feedback_html: str
+    critical: bool
+
+
+class Summary(TypedDict):
+    raw: int
+    min: int
+    max: int
+    percent: int
+    label: str
+    band: Shown
+
+
+class SubscaleResult(Summary):
+    id: str
+    focus: bool
+
+
+class Link(TypedDict):
+    text: str
+    href: str
+
+
+class Note(TypedDict):
+    heading: str
+    text: str
+    help_link: bool
+
+
+class FocusArea(TypedDict):
+    label: str
+    percent: int
+
+
+class Result(TypedDict):
+    quiz: str
+    title: str
+    complete: bool
+    missing: list[ItemRef]
+    critical: list[ItemRef]
+    help: Link | None
+    overall: Summary | None
+    subscales: list[SubscaleResult]
+    recommendations: list[Link]
+    notes: list[Note]
+    focus_areas: list[FocusArea]
+
+
+#: Shown instead of a band when a quiz gives no ``if_critical`` text of its own.
+DEFAULT_IF_CRITICAL: Replacement = {
+    "heading": "Read the note above first",
+    "feedback_html": "<p>One of your answers here is marked as needing attention before any score. "
+    "The note at the top of these results says where to turn.</p>",
+}
+#: The alert for a critical answer when a quiz names no help of its own.
+DEFAULT_ALERT_HTML = "<p><strong>One or more of your answers needs attention before any score.</strong></p>"
+DEFAULT_DISCLAIMER = "Your answers were scored on this device and were not sent or stored."
 
 _extensions: dict[tuple[str, str], Callable[..., Any]] = {}
 
@@ -48,7 +216,7 @@ def _scale_bounds(spec: Spec, scale_id: str) -> tuple[int, int]:
     return min(values), max(values)
 
 
-def item_score(spec: Spec, item: Mapping[str, Any], value: int) -> int:
+def item_score(spec: Spec, item: ItemSpec, value: int) -> int:
     """Return the keyed score of one answer: reverse-keyed items are mirrored."""
     low, high = _scale_bounds(spec, item["scale"])
     return low + high - value if item.get("reverse") else value
@@ -61,14 +229,22 @@ def percent(raw: int, low: int, high: int) -> int:
     return (200 * (raw - low) + (high - low)) // (2 * (high - low))
 
 
-def _band(bands: list[Mapping[str, Any]], pct: int) -> dict[str, Any]:
+def _band(bands: list[Band], pct: int) -> Shown:
     for band in bands:
         if band["min"] <= pct <= band["max"]:
-            return {"heading": band["heading"], "feedback_html": band["feedback_html"]}
+            return {"heading": band["heading"], "feedback_html": band["feedback_html"], "critical": False}
     raise EngineError(f"no band covers {pct}%")
 
 
-def is_critical(item: Mapping[str, Any], value: int) -> bool:
+def _shown(bands: list[Band], pct: int, replacement: Replacement | None, critical: bool) -> Shown:
+    """The band for ``pct``; with a critical answer, the replacement text instead (never a band)."""
+    if not critical:
+        return _band(bands, pct)
+    text = replacement or DEFAULT_IF_CRITICAL
+    return {"heading": text["heading"], "feedback_html": text["feedback_html"], "critical": True}
+
+
+def is_critical(item: ItemSpec | Mapping[str, Any], value: int) -> bool:
     """Whether a raw answer is at or beyond the item's critical threshold (suggests danger)."""
     rule = item.get("critical")
     if not rule:
@@ -76,6 +252,15 @@ def is_critical(item: Mapping[str, Any], value: int) -> bool:
     if "at_or_above" in rule:
         return bool(value >= rule["at_or_above"])
     return bool(value <= rule["at_or_below"])
+
+
+def recommendation_shown(rec: RecommendationSpec, percents: Mapping[str, int], critical: bool) -> bool:
+    """Whether a recommendation is shown: its ``critical`` rule first, then its ``below`` threshold."""
+    mode = rec.get("critical", "hide")
+    if (critical and mode == "hide") or (not critical and mode == "only"):
+        return False
+    below = rec.get("below")
+    return below is None or percents[rec["subscale"]] < below
 
 
 def _parse_answers(spec: Spec, answers: Mapping[str, Any]) -> dict[str, int]:
@@ -97,14 +282,14 @@ def _parse_answers(spec: Spec, answers: Mapping[str, Any]) -> dict[str, int]:
     return parsed
 
 
-def _summary(spec: Spec, items: list[Mapping[str, Any]], answers: dict[str, int]) -> dict[str, Any]:
+def _totals(spec: Spec, items: list[ItemSpec], answers: dict[str, int]) -> tuple[int, int, int]:
     low = high = raw = 0
     for item in items:
         scale_low, scale_high = _scale_bounds(spec, item["scale"])
         low += scale_low
         high += scale_high
         raw += item_score(spec, item, answers[item["id"]])
-    return {"raw": raw, "min": low, "max": high, "percent": percent(raw, low, high)}
+    return raw, low, high
 
 
 def _load_extension(spec: Spec) -> Callable[..., Any] | None:
@@ -123,73 +308,109 @@ def _load_extension(spec: Spec) -> Callable[..., Any] | None:
     return _extensions[key]
 
 
-def _extension_notes(spec: Spec, result: Result, answers: dict[str, int]) -> list[dict[str, str]]:
+NOTE_KEYS = {"heading": str, "text": str, "help_link": bool}
+
+
+def _extension_notes(spec: Spec, result: Result, answers: dict[str, int]) -> list[Note]:
     interpret = _load_extension(spec)
-    if interpret is None:
+    extension = spec["extension"]
+    if interpret is None or extension is None:
         return []
     notes = interpret(json.loads(json.dumps(result)), dict(answers))
-    filename = spec["extension"]["filename"]
+    filename = extension["filename"]
     if not isinstance(notes, list):
         raise EngineError(f"{filename}: interpret() must return a list, got {type(notes).__name__}")
-    checked = []
+    checked: list[Note] = []
     for index, note in enumerate(notes):
         if (
             not isinstance(note, dict)
-            or set(note) != {"heading", "text"}
-            or not all(isinstance(v, str) for v in note.values())
+            or not {"heading", "text"} <= set(note) <= set(NOTE_KEYS)
+            or not all(isinstance(value, NOTE_KEYS[key]) for key, value in note.items())
         ):
             raise EngineError(
-                f"{filename}: interpret() note [{index}] must be a dict with str 'heading' and 'text'"
+                f"{filename}: interpret() note [{index}] must be a dict with str 'heading' and 'text' "
+                "(and optionally bool 'help_link')"
             )
-        checked.append({"heading": note["heading"], "text": note["text"]})
+        checked.append(
+            {"heading": note["heading"], "text": note["text"], "help_link": note.get("help_link", False)}
+        )
     return checked
+
+
+def _refs(spec: Spec, keep: Callable[[ItemSpec], bool]) -> list[ItemRef]:
+    return [
+        {"id": item["id"], "number": number, "text": item["text"]}
+        for number, item in enumerate(spec["items"], start=1)
+        if keep(item)
+    ]
 
 
 def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     """Score ``answers`` (item id -> value, as int or str) against a quiz ``spec``."""
     parsed = _parse_answers(spec, answers)
-    numbered = list(enumerate(spec["items"], start=1))
+    critical_ids = {item["id"] for item in spec["items"] if item["id"] in parsed and is_critical(item, parsed[item["id"]])}
+    help_spec = spec.get("help")
     result: Result = {
         "quiz": spec["id"],
         "title": spec["title"],
         "complete": len(parsed) == len(spec["items"]),
-        "missing": [
-            {"id": item["id"], "number": n, "text": item["text"]}
-            for n, item in numbered
-            if item["id"] not in parsed
-        ],
-        "critical": [
-            {"id": item["id"], "number": n, "text": item["text"]}
-            for n, item in numbered
-            if item["id"] in parsed and is_critical(item, parsed[item["id"]])
-        ],
+        "missing": _refs(spec, lambda item: item["id"] not in parsed),
+        "critical": _refs(spec, lambda item: item["id"] in critical_ids),
+        "help": (
+            {"text": help_spec["link_text"], "href": help_spec.get("href", help_spec["page"])}
+            if critical_ids and help_spec
+            else None
+        ),
         "overall": None,
         "subscales": [],
         "recommendations": [],
         "notes": [],
+        "focus_areas": [],
     }
     if not result["complete"]:
         return result
 
-    overall = _summary(spec, spec["items"], parsed)
-    overall.update(label=spec["overall"]["label"], band=_band(spec["overall"]["bands"], overall["percent"]))
-    result["overall"] = overall
-    percents = {"overall": overall["percent"]}
+    raw, low, high = _totals(spec, spec["items"], parsed)
+    pct = percent(raw, low, high)
+    overall = spec["overall"]
+    result["overall"] = {
+        "raw": raw,
+        "min": low,
+        "max": high,
+        "percent": pct,
+        "label": overall["label"],
+        "band": _shown(overall["bands"], pct, overall.get("if_critical"), bool(critical_ids)),
+    }
+    percents = {"overall": pct}
     for subscale in spec["subscales"]:
         items = [item for item in spec["items"] if item["subscale"] == subscale["id"]]
-        summary = _summary(spec, items, parsed)
-        summary.update(
-            id=subscale["id"],
-            label=subscale["label"],
-            band=_band(subscale["bands"], summary["percent"]),
+        raw, low, high = _totals(spec, items, parsed)
+        pct = percent(raw, low, high)
+        hit = any(item["id"] in critical_ids for item in items)
+        result["subscales"].append(
+            {
+                "id": subscale["id"],
+                "label": subscale["label"],
+                "raw": raw,
+                "min": low,
+                "max": high,
+                "percent": pct,
+                "band": _shown(subscale["bands"], pct, subscale.get("if_critical"), hit),
+                "focus": subscale.get("focus", True),
+            }
         )
-        result["subscales"].append(summary)
-        percents[subscale["id"]] = summary["percent"]
+        percents[subscale["id"]] = pct
     result["recommendations"] = [
         {"text": rec["text"], "href": rec.get("href", rec["page"])}
         for rec in spec["recommendations"]
-        if rec.get("below") is None or percents[rec["subscale"]] < rec["below"]
+        if recommendation_shown(rec, percents, bool(critical_ids))
     ]
+    # Worksheet focus areas are goals to work on together: never from a quiz with a critical
+    # answer, never from a subscale the author keeps out of them (physical safety, say).
+    if not critical_ids:
+        result["focus_areas"] = [
+            {"label": sub["label"], "percent": sub["percent"]} for sub in result["subscales"] if sub["focus"]
+        ]
     result["notes"] = _extension_notes(spec, result, parsed)
     return result
 
@@ -198,7 +419,7 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _bar(label: str, pct: int) -> str:
+def _bar(pct: int) -> str:
     # An SVG bar drawn with attributes only (no inline style, so a strict CSP allows it);
     # the visible text beside it carries the same figure for screen readers.
     return (
@@ -208,33 +429,41 @@ def _bar(label: str, pct: int) -> str:
     )
 
 
-def _summary_html(summary: Mapping[str, Any], css: str) -> str:
+def _summary_html(summary: Summary, css: str) -> str:
     band = summary["band"]
+    marked = f"{css} {css}--critical" if band["critical"] else css
     return (
-        f'<div class="{css}">'
+        f'<div class="{marked}">'
         f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
         f'<span class="bb-score__value">{summary["percent"]} out of 100</span> '
         f'<span class="bb-score__band">{_e(band["heading"])}</span></p>'
-        f"{_bar(summary['label'], summary['percent'])}"
+        f"{_bar(summary['percent'])}"
         f'<div class="bb-score__feedback">{band["feedback_html"]}</div>'
         "</div>"
     )
 
 
-def render_result_html(result: Mapping[str, Any]) -> str:
+def _alert_html(spec_help: HelpSpec | None, link: Link | None) -> str:
+    # The help link comes first, so it is the first link of the result; the alert text (the
+    # guide's own words, Markdown without links) follows.
+    parts = ['<div class="bb-result__alert" data-quiz-alert>']
+    if link is not None:
+        parts.append(f'<p class="bb-result__help"><a href="{_e(link["href"])}">{_e(link["text"])}</a></p>')
+    parts.append(spec_help["alert_html"] if spec_help else DEFAULT_ALERT_HTML)
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_result_html(result: Result, spec: Spec | None = None) -> str:
     """Render a result as HTML. Every string from the quiz or the answers is escaped.
 
-    Band feedback is the one exception: it is HTML that the build rendered from the
+    Band feedback and the help alert are the exceptions: HTML that the build rendered from the
     author's Markdown with raw HTML disabled (see :mod:`brickbybrick.quizfile`).
     """
     quiz = _e(result["quiz"])
     parts: list[str] = [f'<div class="bb-result" data-quiz-result-for="{quiz}">']
     if result["critical"]:
-        parts.append(
-            '<div class="bb-result__alert"><p><strong>Some of your answers suggest you may not be '
-            "safe.</strong> Whatever your scores say, you deserve to feel safe. The help panel on "
-            "this page lists people you can talk to, for free and in confidence.</p></div>"
-        )
+        parts.append(_alert_html(spec["help"] if spec else None, result["help"]))
     if not result["complete"]:
         missing = result["missing"]
         parts.append(
@@ -257,25 +486,27 @@ def render_result_html(result: Mapping[str, Any]) -> str:
         return "".join(parts)
 
     parts.append(f'<h3 class="bb-result__title">Your results: {_e(result["title"])}</h3>')
-    parts.append(_summary_html(result["overall"], "bb-result__overall"))
+    if result["overall"] is not None:
+        parts.append(_summary_html(result["overall"], "bb-result__overall"))
     if result["subscales"]:
         parts.append('<ul class="bb-result__subscales">')
         for subscale in result["subscales"]:
             parts.append(f"<li>{_summary_html(subscale, 'bb-result__subscale')}</li>")
         parts.append("</ul>")
     for note in result["notes"]:
+        link = ""
+        if note["help_link"] and result["help"] is not None:
+            link = f' <a href="{_e(result["help"]["href"])}">{_e(result["help"]["text"])}</a>'
         parts.append(
-            f'<div class="bb-result__note"><h4>{_e(note["heading"])}</h4><p>{_e(note["text"])}</p></div>'
+            f'<div class="bb-result__note"><h4>{_e(note["heading"])}</h4><p>{_e(note["text"])}{link}</p></div>'
         )
     if result["recommendations"]:
         parts.append('<div class="bb-result__next"><h4>Where to go next</h4><ul>')
         for rec in result["recommendations"]:
             parts.append(f'<li><a href="{_e(rec["href"])}">{_e(rec["text"])}</a></li>')
         parts.append("</ul></div>")
-    parts.append(
-        '<p class="bb-result__disclaimer">This self-assessment is a reflection aid, not a '
-        "diagnosis. Your answers were scored on this device and were not sent or stored.</p>"
-    )
+    disclaimer = spec.get("disclaimer", DEFAULT_DISCLAIMER) if spec else DEFAULT_DISCLAIMER
+    parts.append(f'<p class="bb-result__disclaimer">{_e(disclaimer)}</p>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -283,7 +514,8 @@ def render_result_html(result: Mapping[str, Any]) -> str:
 def score_json(spec_json: str, answers_json: str) -> str:
     """Entry point for the browser worker: JSON in, JSON out, errors returned as data."""
     try:
-        result = score(json.loads(spec_json), json.loads(answers_json))
-        return json.dumps({"ok": True, "result": result, "html": render_result_html(result)})
+        spec: Spec = json.loads(spec_json)
+        result = score(spec, json.loads(answers_json))
+        return json.dumps({"ok": True, "result": result, "html": render_result_html(result, spec)})
     except Exception as error:  # noqa: BLE001 - errors cross the worker boundary as data
         return json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"})

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import markdown
 import yaml
@@ -219,11 +219,22 @@ class MapOf:
         }
 
 
+def one_of(*choices: str) -> Check:
+    def check(value: Any, path: KeyPath, doc: Located) -> str:
+        if value not in choices:
+            raise doc.error(path, f"expected one of: {', '.join(choices)}, got {value!r}")
+        return str(value)
+
+    return check
+
+
 BAND = Obj({"min": percent_bound, "max": percent_bound, "heading": text, "feedback": text})
 BANDS = ListOf(BAND)
+IF_CRITICAL = Obj({"heading": text, "feedback": text})
+CRITICAL_MODES = ("hide", "only", "show")
 POINT = Obj({"value": integer, "label": text})
 SCALE = Obj({"points": ListOf(POINT, min_length=2)})
-SUBSCALE = Obj({"id": ident, "label": text, "bands": BANDS})
+SUBSCALE = Obj({"id": ident, "label": text, "bands": BANDS}, {"if_critical": IF_CRITICAL, "focus": boolean})
 CRITICAL = Obj(
     {}, {"at_or_above": integer, "at_or_below": integer}, exactly_one_of=("at_or_above", "at_or_below")
 )
@@ -231,7 +242,10 @@ ITEM = Obj(
     {"id": ident, "text": text, "scale": ident, "subscale": ident},
     {"reverse": boolean, "critical": CRITICAL},
 )
-RECOMMENDATION = Obj({"subscale": ident, "text": text, "page": text}, {"below": percent_bound})
+RECOMMENDATION = Obj(
+    {"subscale": ident, "text": text, "page": text},
+    {"below": percent_bound, "critical": one_of(*CRITICAL_MODES)},
+)
 QUIZ = Obj(
     {
         "id": ident,
@@ -239,9 +253,14 @@ QUIZ = Obj(
         "scales": MapOf(SCALE),
         "subscales": ListOf(SUBSCALE),
         "items": ListOf(ITEM),
-        "overall": Obj({"label": text, "bands": BANDS}),
+        "overall": Obj({"label": text, "bands": BANDS}, {"if_critical": IF_CRITICAL}),
     },
-    {"intro": text, "recommendations": ListOf(RECOMMENDATION, min_length=0), "extension": text},
+    {
+        "intro": text,
+        "recommendations": ListOf(RECOMMENDATION, min_length=0),
+        "extension": text,
+        "help": ident,
+    },
 )
 
 
@@ -324,8 +343,8 @@ def _check_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> No
         )
 
 
-def _render_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> list[dict[str, Any]]:
-    rendered = []
+def _render_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> list[engine.Band]:
+    rendered: list[engine.Band] = []
     for index, band in enumerate(bands):
         try:
             feedback_html = markdown_to_html(band["feedback"])
@@ -346,10 +365,31 @@ PageResolver = Callable[[str], str | None]
 """Return None when a ``page.md#anchor`` target exists, else a message saying why not."""
 
 
+class HelpPanels(Protocol):
+    """What a quiz needs of the guide's help data (:class:`brickbybrick.helpfile.HelpData`)."""
+
+    filename: str
+    page: str
+
+    @property
+    def default_panel(self) -> str: ...
+
+    def panel_spec(self, panel_id: str) -> engine.HelpSpec | None: ...
+
+
 def load_quiz(
-    path: Path, *, display_name: str | None = None, check_page: PageResolver | None = None
-) -> dict[str, Any]:
-    """Read, validate and convert one quiz file into a JSON-able engine spec."""
+    path: Path,
+    *,
+    display_name: str | None = None,
+    check_page: PageResolver | None = None,
+    help_data: HelpPanels | None = None,
+    require_help: bool = False,
+) -> engine.Spec:
+    """Read, validate and convert one quiz file into a JSON-able engine spec.
+
+    A quiz with critical items shows the guide's help (``help_data``) when one is answered;
+    with ``require_help`` (the site build) such a quiz without help data is an error.
+    """
     filename = display_name or str(path)
     try:
         source = path.read_text(encoding="utf-8")
@@ -386,13 +426,23 @@ def load_quiz(
                     (*here, "critical", rule),
                     f"{threshold} is not a value of scale {item['scale']!r} (expected one of: {', '.join(map(str, values))})",
                 )
+    critical_subscales = {item["subscale"] for item in quiz["items"] if "critical" in item}
     for index, sub in enumerate(quiz["subscales"]):
         if not any(item["subscale"] == sub["id"] for item in quiz["items"]):
             raise doc.error(("subscales", index, "id"), f"subscale {sub['id']!r} has no items")
+        if "if_critical" in sub and sub["id"] not in critical_subscales:
+            raise doc.error(
+                ("subscales", index, "if_critical"),
+                f"never shown: no item of subscale {sub['id']!r} has a critical answer",
+            )
         _check_bands(doc, sub["bands"], ("subscales", index, "bands"))
     _check_bands(doc, quiz["overall"]["bands"], ("overall", "bands"))
+    if "if_critical" in quiz["overall"] and not critical_subscales:
+        raise doc.error(("overall", "if_critical"), "never shown: no item of this quiz has a critical answer")
     for index, rec in enumerate(quiz.get("recommendations", [])):
         here = ("recommendations", index)
+        if rec.get("critical") == "only" and not critical_subscales:
+            raise doc.error((*here, "critical"), "never shown: no item of this quiz has a critical answer")
         if rec["subscale"] != "overall" and rec["subscale"] not in subscale_ids:
             raise doc.error(
                 (*here, "subscale"),
@@ -401,7 +451,8 @@ def load_quiz(
         if check_page is not None and (problem := check_page(rec["page"])):
             raise doc.error((*here, "page"), problem)
 
-    extension = None
+    help_spec = _help_spec(doc, quiz, bool(critical_subscales), help_data, require_help)
+    extension: engine.ExtensionSpec | None = None
     if "extension" in quiz:
         ext_path = path.parent / quiz["extension"]
         if ext_path.suffix != ".py" or ext_path.parent != path.parent or not ext_path.is_file():
@@ -412,7 +463,7 @@ def load_quiz(
         intro_html = markdown_to_html(quiz["intro"]) if "intro" in quiz else ""
     except ValueError as error:
         raise doc.error(("intro",), str(error)) from None
-    spec: dict[str, Any] = {
+    spec: engine.Spec = {
         "id": quiz["id"],
         "title": quiz["title"],
         "intro_html": intro_html,
@@ -422,29 +473,89 @@ def load_quiz(
                 "id": sub["id"],
                 "label": sub["label"],
                 "bands": _render_bands(doc, sub["bands"], ("subscales", index, "bands")),
+                "if_critical": _replacement(doc, sub.get("if_critical"), ("subscales", index, "if_critical")),
+                "focus": sub.get("focus", True),
             }
             for index, sub in enumerate(quiz["subscales"])
         ],
-        "items": [{"reverse": False, "critical": None, **item} for item in quiz["items"]],
+        "items": [
+            {
+                "id": item["id"],
+                "text": item["text"],
+                "scale": item["scale"],
+                "subscale": item["subscale"],
+                "reverse": item.get("reverse", False),
+                "critical": item.get("critical"),
+            }
+            for item in quiz["items"]
+        ],
         "overall": {
             "label": quiz["overall"]["label"],
             "bands": _render_bands(doc, quiz["overall"]["bands"], ("overall", "bands")),
+            "if_critical": _replacement(doc, quiz["overall"].get("if_critical"), ("overall", "if_critical")),
         },
-        "recommendations": [{"below": None, **rec} for rec in quiz.get("recommendations", [])],
+        "recommendations": [
+            {
+                "subscale": rec["subscale"],
+                "text": rec["text"],
+                "page": rec["page"],
+                "below": rec.get("below"),
+                "critical": rec.get("critical", "hide"),
+            }
+            for rec in quiz.get("recommendations", [])
+        ],
+        "help": help_spec,
         "extension": extension,
     }
     _try_scoring(spec, doc)
     return spec
 
 
-def _try_scoring(spec: dict[str, Any], doc: Located) -> None:
+def _replacement(doc: Located, entry: dict[str, str] | None, path: KeyPath) -> engine.Replacement | None:
+    if entry is None:
+        return None
+    try:
+        feedback_html = markdown_to_html(entry["feedback"])
+    except ValueError as error:
+        raise doc.error((*path, "feedback"), str(error)) from None
+    return {"heading": entry["heading"], "feedback_html": feedback_html}
+
+
+def _help_spec(
+    doc: Located,
+    quiz: dict[str, Any],
+    has_critical: bool,
+    help_data: HelpPanels | None,
+    require_help: bool,
+) -> engine.HelpSpec | None:
+    """The help a critical answer shows: the quiz's ``help`` panel, or the guide's first one."""
+    if "help" in quiz and not has_critical:
+        raise doc.error(("help",), "never shown: no item of this quiz has a critical answer")
+    if not has_critical:
+        return None
+    if help_data is None:
+        if require_help:
+            first = next(index for index, item in enumerate(quiz["items"]) if "critical" in item)
+            raise doc.error(
+                ("items", first, "critical"),
+                "a critical answer needs help to point to: add help.yml beside mkdocs.yml (see the README)",
+            )
+        return None
+    panel_id = quiz.get("help", help_data.default_panel)
+    panel = help_data.panel_spec(panel_id)
+    if panel is None:
+        raise doc.error(("help",), f"{panel_id!r} is not a panel of {help_data.filename}")
+    return panel
+
+
+def _try_scoring(spec: engine.Spec, doc: Located) -> None:
     """Score the lowest and the highest answers once, so an extension's bugs fail the build."""
     for pick in (min, max):
         answers = {
             item["id"]: pick(point["value"] for point in spec["scales"][item["scale"]]["points"])
             for item in spec["items"]
         }
-        sample = {**spec, "recommendations": [{**rec, "href": ""} for rec in spec["recommendations"]]}
+        sample: engine.Spec = {**spec, "recommendations": [{**rec, "href": ""} for rec in spec["recommendations"]]}
         try:
             engine.score(sample, answers)
         except Exception as error:  # noqa: BLE001 - any failure of the author's module is reported
@@ -454,12 +565,19 @@ def _try_scoring(spec: dict[str, Any], doc: Located) -> None:
 
 
 def load_quizzes(
-    directory: Path, *, root: Path | None = None, check_page: PageResolver | None = None
-) -> dict[str, dict[str, Any]]:
+    directory: Path,
+    *,
+    root: Path | None = None,
+    check_page: PageResolver | None = None,
+    help_data: HelpPanels | None = None,
+    require_help: bool = False,
+) -> dict[str, engine.Spec]:
     """Load every ``*.yml`` quiz in ``directory``; names in errors are relative to ``root``."""
-    quizzes: dict[str, dict[str, Any]] = {}
+    quizzes: dict[str, engine.Spec] = {}
     for path in sorted(directory.glob("*.yml")):
         display = str(path.relative_to(root)) if root else str(path)
-        spec = load_quiz(path, display_name=display, check_page=check_page)
+        spec = load_quiz(
+            path, display_name=display, check_page=check_page, help_data=help_data, require_help=require_help
+        )
         quizzes[spec["id"]] = spec
     return quizzes

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
-from brickbybrick.engine import is_critical
+from brickbybrick.engine import ItemSpec, Spec, is_critical
 
-__all__ = ["render_quiz"]
+__all__ = ["browser_spec", "render_quiz"]
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _item(spec: Mapping[str, Any], number: int, item: Mapping[str, Any]) -> str:
+def _item(spec: Spec, number: int, item: ItemSpec) -> str:
     quiz = _e(spec["id"])
     item_id = _e(item["id"])
     base = f"bb-{quiz}-{item_id}"
@@ -41,45 +40,37 @@ def _item(spec: Mapping[str, Any], number: int, item: Mapping[str, Any]) -> str:
     )
 
 
-def help_panel(help_href: str) -> str:
-    """The panel shown at once, whatever the score, when an answer suggests danger."""
-    return (
-        '<div class="bb-help" data-quiz-help role="note" aria-label="Help if you do not feel safe">'
-        "<p><strong>You deserve to be safe.</strong> Some of your answers suggest you may feel afraid "
-        "or may have been threatened or hurt. That is not your fault, and you do not have to face it alone.</p>"
-        "<ul>"
-        "<li>In immediate danger: call <strong>911</strong> (US, Canada), <strong>999</strong> (UK) "
-        "or <strong>112</strong> (EU and many other countries).</li>"
-        '<li>US National Domestic Violence Hotline: <a href="tel:18007997233">1-800-799-7233</a>, '
-        "or text START to 88788.</li>"
-        '<li>UK National Domestic Abuse Helpline (free, 24 hours): <a href="tel:08082000247">0808 2000 247</a>.</li>'
-        "</ul>"
-        f'<p><a href="{_e(help_href)}">More places to get help, wherever you are</a></p>'
-        "</div>"
-    )
-
-
-def render_quiz(spec: Mapping[str, Any], *, href: Callable[[str], str], help_href: str) -> str:
-    """Return the quiz as one HTML block; ``href`` turns ``page.md#anchor`` into a URL."""
-    quiz = _e(spec["id"])
-    browser_spec = {
+def browser_spec(spec: Spec, href: Callable[[str], str], help_href: str | None) -> Spec:
+    """The spec as the browser gets it: page targets turned into URLs relative to this page."""
+    shown: Spec = {
         **spec,
         "recommendations": [{**rec, "href": href(rec["page"])} for rec in spec["recommendations"]],
     }
-    has_critical = any(item.get("critical") for item in spec["items"])
+    if spec["help"] is not None and help_href is not None:
+        shown["help"] = {**spec["help"], "href": help_href}
+    return shown
+
+
+def render_quiz(spec: Spec, *, href: Callable[[str], str], help_panel: str = "", notice: str = "") -> str:
+    """Return the quiz as one HTML block; ``href`` turns ``page.md#anchor`` into a URL.
+
+    ``help_panel`` is the guide's help (:func:`brickbybrick.helpfile.render_panel`), shown by
+    CSS the moment a critical answer is chosen; ``notice`` is a line of text under the intro.
+    """
+    quiz = _e(spec["id"])
     items = "".join(_item(spec, number, item) for number, item in enumerate(spec["items"], start=1))
+    note = f'<p class="bb-quiz__note">{_e(notice)}</p>' if notice else ""
     return (
         f'<div class="bb-quiz" id="bb-{quiz}">'
         # The spec rides in an attribute, not a <script type="application/json">: Material's
         # instant navigation re-creates every <script> in new content as an executable one.
-        f'<form class="bb-quiz__form" data-quiz="{quiz}" data-quiz-spec="{_e(json.dumps(browser_spec, ensure_ascii=False))}" '
+        f'<form class="bb-quiz__form" data-quiz="{quiz}" data-quiz-spec="{_e(json.dumps(spec, ensure_ascii=False))}" '
         f'aria-labelledby="bb-{quiz}-title" autocomplete="off" novalidate>'
         f'<p class="bb-quiz__title" id="bb-{quiz}-title">{_e(spec["title"])}</p>'
         f'<div class="bb-quiz__intro">{spec["intro_html"]}</div>'
-        '<p class="bb-quiz__note">A reflection aid, not a diagnosis. Your answers stay on this device: '
-        "they are scored in your browser and never sent or stored.</p>"
+        f"{note}"
         f"{items}"
-        f"{help_panel(help_href) if has_critical else ''}"
+        f"{help_panel if any(item['critical'] for item in spec['items']) else ''}"
         '<div class="bb-quiz__actions">'
         '<button type="submit" class="md-button md-button--primary" data-quiz-submit hidden>Show my results</button>'
         '<button type="reset" class="md-button" data-quiz-reset>Clear my answers</button>'

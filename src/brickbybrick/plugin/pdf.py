@@ -1,8 +1,10 @@
-"""The blank action-plan worksheet as a PDF, printed at build time by headless Chromium.
+"""A blank worksheet page as a PDF, printed at build time by headless Chromium.
 
 Chromium prints the built worksheet page itself (``file://``, so its module scripts and the
 scorer never start), with the page's own print CSS: the download matches what a person gets
-from "Print this worksheet" with nothing filled in. Called from ``hooks/runtime.py``.
+from "Print this worksheet" with nothing filled in. The plugin starts it in a thread as soon
+as the page is written (``worksheet: {page: ..., pdf: ...}`` in its options) and waits for it
+at the end of the build.
 
 * Without Chromium the build goes on and says so in one INFO line (``--strict`` fails on
   warnings, and a missing optional tool should not fail a build).
@@ -24,23 +26,18 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
 __all__ = [
-    "CHROMIUM",
-    "PDF_NAME",
     "QUIET_FLAGS",
     "SKIP_ENV",
-    "WORKSHEET_PAGE",
     "build_worksheet_pdf",
     "cache_path",
     "chromium_command",
+    "find_chromium",
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SKIP_ENV = "BB_SKIP_PDF"
-WORKSHEET_PAGE = "worksheet.md"
-PDF_NAME = "action-plan-worksheet.pdf"  # beside the page: its link is plain "action-plan-worksheet.pdf"
 TIMEOUT_S = 60
 
 log = logging.getLogger("mkdocs.plugins.brickbybrick.pdf")
@@ -73,10 +70,14 @@ def chromium_command(chromium: Path, page: Path, pdf: Path, profile: Path) -> li
     ]
 
 
-def worksheet_html(config: Any) -> Path:
-    """Where the build wrote the worksheet page (``worksheet/index.html`` with directory URLs)."""
-    file = File(WORKSHEET_PAGE, config["docs_dir"], config["site_dir"], config["use_directory_urls"])
-    return Path(file.abs_dest_path)
+def find_chromium(configured: str | None) -> Path | None:
+    """The Chromium to print with: the ``chromium`` option, else the first on ``PATH``."""
+    if configured:
+        return Path(configured)
+    for name in CHROMIUM_NAMES:
+        if found := shutil.which(name):
+            return Path(found)
+    return None
 
 
 def cache_path(config: Any, page: Path, chromium: Path) -> Path | None:
@@ -99,26 +100,27 @@ def cache_path(config: Any, page: Path, chromium: Path) -> Path | None:
 
 
 def build_worksheet_pdf(
-    config: Any, *, chromium: Path | None = None, environ: Mapping[str, str] | None = None
+    config: Any,
+    page: Path,
+    pdf_name: str,
+    *,
+    chromium: Path | None,
+    environ: Mapping[str, str] | None = None,
 ) -> Path | None:
-    """Print the built worksheet page to ``PDF_NAME`` beside it; return its path, or ``None`` if skipped."""
-    chromium = CHROMIUM if chromium is None else chromium
+    """Print the built worksheet ``page`` to ``pdf_name`` beside it; return its path, or ``None`` if skipped."""
     environ = os.environ if environ is None else environ
-    page = worksheet_html(config)
-    if not page.is_file():
-        log.debug("No %s in this site: no worksheet PDF to build", WORKSHEET_PAGE)
-        return None
     if environ.get(SKIP_ENV, "") not in ("", "0"):
         log.info("%s=%s: skipping the blank worksheet PDF", SKIP_ENV, environ[SKIP_ENV])
         return None
-    if not os.access(chromium, os.X_OK):
+    if chromium is None or not os.access(chromium, os.X_OK):
         log.info(
-            "Chromium not found at %s: skipping the blank worksheet PDF (install chromium to build it)",
-            chromium,
+            "Chromium not found (%s): skipping the blank worksheet PDF (install chromium, or set the "
+            "plugin's chromium option, to build it)",
+            chromium or "none of " + ", ".join(CHROMIUM_NAMES) + " on PATH",
         )
         return None
 
-    pdf = page.with_name(PDF_NAME)
+    pdf = page.with_name(pdf_name)
     pdf.unlink(missing_ok=True)
     cached = cache_path(config, page, chromium)
     if cached is not None and cached.is_file():

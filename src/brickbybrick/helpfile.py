@@ -1,0 +1,194 @@
+"""The guide's help data (``help.yml``): one source for the help page and the in-quiz help panel.
+
+Build-time only. The file lists sections of help lines (each with the page it was checked
+against) and *panels*: what a quiz shows when an answer is critical (the alert opening the
+result and the form's help panel). Errors are :class:`~brickbybrick.quizfile.QuizError`,
+located by file, line and key path like every quiz error. Every string is escaped on output.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from brickbybrick.engine import HelpSpec
+from brickbybrick.quizfile import (
+    ListOf,
+    Located,
+    Obj,
+    QuizError,
+    ident,
+    markdown_to_html,
+    parse_yaml,
+    text,
+)
+
+__all__ = ["HelpData", "Panel", "load_help", "render_directory", "render_lines"]
+
+PHONE = re.compile(r"^[0-9A-Z+()\- .]+$")
+
+
+def phone(value: Any, path: tuple[str | int, ...], doc: Located) -> str:
+    checked = text(value, path, doc)
+    if not PHONE.match(checked) or not re.search(r"\d", checked):
+        raise doc.error(path, f"{checked!r} is not a phone number (digits, spaces, + - . ( ) only)")
+    return checked
+
+
+def url(value: Any, path: tuple[str | int, ...], doc: Located) -> str:
+    checked = text(value, path, doc)
+    if not checked.startswith("https://"):
+        raise doc.error(path, f"expected an https:// address, got {checked!r}")
+    return checked
+
+
+LINE = Obj(
+    {"name": text, "source": url, "checked": text},
+    {"for": text, "phone": phone, "text": text, "web": url, "hours": text, "note": text},
+)
+SECTION = Obj({"id": ident, "heading": text, "lines": ListOf(LINE)}, {"intro": text})
+PANEL = Obj({"alert": text, "intro": text, "sections": ListOf(ident)}, {"link": text})
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What a quiz shows for a critical answer: the result's alert and the form's help panel."""
+
+    id: str
+    alert_html: str
+    intro_html: str
+    link_text: str
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HelpData:
+    filename: str
+    page: str
+    sections: dict[str, dict[str, Any]]
+    panels: dict[str, Panel]
+
+    @property
+    def default_panel(self) -> str:
+        return next(iter(self.panels))
+
+    def panel_spec(self, panel_id: str) -> HelpSpec | None:
+        """The part of a panel the engine needs (the result's alert), or None for no such panel."""
+        panel = self.panels.get(panel_id)
+        if panel is None:
+            return None
+        return {"panel": panel.id, "alert_html": panel.alert_html, "link_text": panel.link_text, "page": self.page}
+
+
+def _markdown(doc: Located, path: tuple[str | int, ...], source: str, *, links: bool = True) -> str:
+    try:
+        rendered = markdown_to_html(source)
+    except ValueError as error:
+        raise doc.error(path, str(error)) from None
+    if not links and "<a " in rendered:
+        raise doc.error(path, "no links here: the help page link comes first, added by the engine")
+    return rendered
+
+
+def load_help(path: Path, *, display_name: str | None = None) -> HelpData:
+    """Read and validate ``help.yml``."""
+    filename = display_name or str(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuizError(filename, None, (), f"cannot read the file: {error}") from None
+    doc = parse_yaml(source, filename)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "expected a mapping with page, sections and panels")
+    raw_panels = doc.data.get("panels")
+    if not isinstance(raw_panels, dict) or not raw_panels:
+        raise doc.error(("panels",), "expected a non-empty mapping of panel id -> panel")
+    schema = Obj({"page": text, "sections": ListOf(SECTION), "panels": Obj({}, dict.fromkeys(raw_panels, PANEL))})
+    data = schema(doc.data, (), doc)
+    sections: dict[str, dict[str, Any]] = {}
+    for index, section in enumerate(data["sections"]):
+        if section["id"] in sections:
+            raise doc.error(("sections", index, "id"), f"duplicate section id {section['id']!r}")
+        sections[section["id"]] = section
+    panels: dict[str, Panel] = {}
+    for panel_id, panel in data["panels"].items():
+        here = ("panels", panel_id)
+        ident(panel_id, here, doc)
+        for index, section_id in enumerate(panel["sections"]):
+            if section_id not in sections:
+                raise doc.error(
+                    (*here, "sections", index),
+                    f"{section_id!r} is not a section (expected one of: {', '.join(sections)})",
+                )
+        panels[panel_id] = Panel(
+            id=panel_id,
+            alert_html=_markdown(doc, (*here, "alert"), panel["alert"], links=False),
+            intro_html=_markdown(doc, (*here, "intro"), panel["intro"]),
+            link_text=panel.get("link", "Where to get help"),
+            sections=tuple(panel["sections"]),
+        )
+    return HelpData(filename=filename, page=data["page"], sections=sections, panels=panels)
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _tel(number: str) -> str:
+    return "tel:" + re.sub(r"[^0-9+]", "", number)
+
+
+def _line_html(line: dict[str, Any]) -> str:
+    parts = [f'<li class="bb-helpline"><strong class="bb-helpline__name">{_e(line["name"])}</strong>']
+    if "for" in line:
+        parts.append(f' <span class="bb-helpline__for">({_e(line["for"])})</span>')
+    details = []
+    if "phone" in line:
+        details.append(f'Call <a href="{_e(_tel(line["phone"]))}">{_e(line["phone"])}</a>')
+    if "text" in line:
+        details.append(_e(line["text"]))
+    if "web" in line:
+        shown = re.sub(r"^https://(www\.)?|/$", "", line["web"])
+        details.append(f'<a href="{_e(line["web"])}" rel="noreferrer">{_e(shown)}</a>')
+    if "hours" in line:
+        details.append(_e(line["hours"]))
+    if details:
+        parts.append(": " + "; ".join(details) + ".")
+    if "note" in line:
+        parts.append(f" {_e(line['note'])}")
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def render_lines(section: dict[str, Any]) -> str:
+    """One section's lines as an HTML list: the same markup on the help page and in panels."""
+    return '<ul class="bb-helplines">' + "".join(_line_html(line) for line in section["lines"]) + "</ul>"
+
+
+def render_directory(data: HelpData) -> str:
+    """Every section, for the help page: Markdown headings (so they are in the page's contents)."""
+    blocks = []
+    for section in data.sections.values():
+        block = f"### {_e(section['heading'])}\n\n"
+        if "intro" in section:
+            block += markdown_to_html(section["intro"]) + "\n\n"
+        blocks.append(block + render_lines(section) + "\n")
+    return "\n".join(blocks)
+
+
+def render_panel(data: HelpData, panel_id: str, help_href: str) -> str:
+    """The help panel of a quiz form, revealed (by CSS) when an answer is critical."""
+    panel = data.panels[panel_id]
+    parts = [
+        '<div class="bb-help" data-quiz-help role="note" aria-label="Help">',
+        f'<p class="bb-help__link"><a href="{_e(help_href)}">{_e(panel.link_text)}</a></p>',
+        panel.intro_html,
+    ]
+    for section_id in panel.sections:
+        section = data.sections[section_id]
+        parts.append(f'<p class="bb-help__heading">{_e(section["heading"])}</p>{render_lines(section)}')
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,43 @@
+"""The plugin's options, validated by MkDocs (``plugins: - brickbybrick: {...}`` in mkdocs.yml).
+
+Every option has a neutral default: a guide on any topic works with none of them set. This
+guide's own words (quick-exit destination, notices) are set in its ``mkdocs.yml``.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class QuickExitConfig(base.Config):
+    """A "leave this page now" control on every page (GOV.UK's "Exit this page" pattern)."""
+
+    enabled = c.Type(bool, default=False)
+    url = c.Type(str, default="https://www.bbc.co.uk/weather")
+    label = c.Type(str, default="Exit this page")
+    hint = c.Type(str, default=" (or press Shift 3 times)")
+
+
+class WorksheetConfig(base.Config):
+    """A printable worksheet page whose blank copy is printed to PDF at build time."""
+
+    page = c.Optional(c.Type(str))
+    pdf = c.Type(str, default="worksheet.pdf")
+
+
+class BrickByBrickConfig(base.Config):
+    quizzes_dir = c.Type(str, default="quizzes")
+    help_file = c.Type(str, default="help.yml")
+    quiz_notice = c.Type(
+        str, default="Your answers stay on this device: they are scored in your browser and never sent or stored."
+    )
+    disclaimer = c.Type(
+        str,
+        default="This self-assessment is a reflection aid, not a diagnosis. "
+        "Your answers were scored on this device and were not sent or stored.",
+    )
+    privacy_notice = c.Optional(c.Type(str))
+    quick_exit = c.SubConfig(QuickExitConfig)
+    worksheet = c.SubConfig(WorksheetConfig)
+    chromium = c.Optional(c.Type(str))

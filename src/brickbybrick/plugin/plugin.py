@@ -1,0 +1,295 @@
+"""The ``brickbybrick`` MkDocs plugin: one instance owns a build's quizzes, help and runtime.
+
+* ``on_config``: load and validate the help data and every quiz once (located errors), build
+  the engine wheel once, turn the theme's web fonts off, add the package's CSS and JavaScript;
+* ``on_files``: add those assets from the package (nothing is copied into a guide);
+* ``on_page_markdown``: know which pages have which quizzes (before mkdocs-macros renders them);
+* ``on_page_content``: the privacy notice on quiz pages;
+* ``on_post_page`` / ``on_post_template``: the quick exit, the scorer's early start, the CSP;
+* ``on_post_build``: Pyodide and the engine, one CSP for every page and ``_headers``, the PDF.
+
+The macros (:mod:`brickbybrick.macros`) read this instance's state.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from brickbybrick import engine, helpfile, render
+from brickbybrick.plugin import csp, pdf
+from brickbybrick.plugin.config import BrickByBrickConfig
+from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls
+from brickbybrick.plugin.runtime import PACKAGE_DIR, Runtime, RuntimeFilesError, prepare
+from brickbybrick.quizfile import QuizError, load_quizzes, markdown_to_html
+
+log = logging.getLogger("mkdocs.plugins.brickbybrick")
+
+ASSETS = PACKAGE_DIR / "assets"
+ASSET_PREFIX = "assets/brickbybrick/"
+SCRIPTS = ("javascripts/safety.js", "javascripts/quiz.js")
+MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
+BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.quizzes: dict[str, engine.Spec] = {}
+        self.help: helpfile.HelpData | None = None
+        self.runtime: Runtime | None = None
+        self.quiz_pages: dict[str, list[str]] = {}
+        self.script_hashes: set[str] = set()
+        self.root = Path.cwd()
+        self.docs_dir = Path("docs")
+        self._printer: ThreadPoolExecutor | None = None
+        self._pdf: Future[Path | None] | None = None
+
+    # ----------------------------------------------------------------------- set-up
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        self.docs_dir = Path(config.docs_dir)
+        self.quiz_pages = {}
+        self.script_hashes = set()
+        self._pdf = None
+        if config.theme.name == "material" and config.theme.get("font") is not False:
+            # Material's default font comes from Google Fonts: a request to another host.
+            config.theme["font"] = False
+            log.info("theme.font set to false: every byte of this site comes from its own host")
+        checker = page_checker(self.docs_dir)
+        self.help = self._load_help(checker)
+        self.quizzes = self._load_quizzes(checker)
+        try:
+            self.runtime = prepare() if self.quizzes else None
+        except RuntimeFilesError as error:
+            raise PluginError(str(error)) from None
+        worksheet = self.config.worksheet.page
+        if worksheet and (problem := checker(worksheet)):
+            raise PluginError(f"mkdocs.yml: plugins.brickbybrick.worksheet.page: {problem}")
+
+        config.extra_css.append(ASSET_PREFIX + "stylesheets/brickbybrick.css")
+        scripts = list(SCRIPTS)
+        if worksheet:
+            config.extra_css.append(ASSET_PREFIX + "stylesheets/worksheet.css")
+            scripts.append("javascripts/worksheet.js")
+        for script in scripts:
+            value = ExtraScriptValue(ASSET_PREFIX + script)
+            value.type = "module"
+            config.extra_javascript.append(value)
+        return config
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _load_help(self, checker: PageChecker) -> helpfile.HelpData | None:
+        path = self.root / self.config.help_file
+        if not path.is_file():
+            return None
+        try:
+            data = helpfile.load_help(path, display_name=self._relative(path))
+        except QuizError as error:
+            raise PluginError(str(error)) from None
+        if problem := checker(data.page):
+            raise PluginError(f"{data.filename}: page: {problem}")
+        return data
+
+    def _load_quizzes(self, checker: PageChecker) -> dict[str, engine.Spec]:
+        directory = self.root / self.config.quizzes_dir
+        if not directory.is_dir():
+            return {}
+        for stray in sorted(directory.glob("*.yaml")):
+            raise PluginError(
+                f"{self._relative(stray)}: only .yml quiz files are read: rename it to {stray.stem}.yml"
+            )
+        try:
+            return load_quizzes(
+                directory, root=self.root, check_page=checker, help_data=self.help, require_help=True
+            )
+        except QuizError as error:
+            raise PluginError(str(error)) from None
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Rebuild on changes to quiz files and help data, not only to docs/."""
+        quizzes = self.root / self.config.quizzes_dir
+        if quizzes.is_dir():
+            server.watch(str(quizzes))
+        help_file = self.root / self.config.help_file
+        if help_file.is_file():
+            server.watch(str(help_file))
+        return server
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add the package's stylesheets and scripts to the site (served from ``assets/brickbybrick/``)."""
+        for path in sorted(ASSETS.rglob("*")):
+            if path.is_file() and path.suffix in {".css", ".js"}:
+                uri = ASSET_PREFIX + path.relative_to(ASSETS).as_posix()
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return files
+
+    # ----------------------------------------------------------------------- pages
+
+    @event_priority(100)  # before mkdocs-macros renders the page
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Know each page's quizzes; a call that cannot work fails with ``docs/page.md:LINE``."""
+        where = f"{self.docs_dir.name}/{page.file.src_uri}"
+        source = page.file.content_string
+        offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+        try:
+            calls = quiz_calls(markdown)
+        except QuizCallError as error:
+            raise PluginError(f"{where}:{error.line + offset}: {error}") from None
+        for call in calls:
+            if call.quiz_id not in self.quizzes:
+                known = ", ".join(self.quizzes) or "none"
+                raise PluginError(
+                    f"{where}:{call.line + offset}: quiz({call.quiz_id!r}): no such quiz in "
+                    f"{self.config.quizzes_dir}/ (expected one of: {known})"
+                )
+        if calls:
+            self._check_macros(config, f"{where}:{calls[0].line + offset}")
+            self.quiz_pages[page.file.src_uri] = [call.quiz_id for call in calls]
+        return markdown
+
+    def _check_macros(self, config: MkDocsConfig, where: str) -> None:
+        macros = config.plugins.get("macros")
+        modules = macros.config.get("modules", []) if macros is not None else []
+        if "brickbybrick" not in (modules or []):
+            raise PluginError(
+                f"{where}: quizzes need the macros plugin with this package's macros: "
+                "add '- macros: {modules: [brickbybrick]}' under plugins in mkdocs.yml"
+            )
+
+    def href(self, target: str, page: Page, config: MkDocsConfig) -> str:
+        """The URL of ``page.md#anchor`` (relative to the docs) from ``page``."""
+        path, _, anchor = target.partition("#")
+        file = File(path, str(self.docs_dir), config.site_dir, config.use_directory_urls)
+        url = file.url_relative_to(page.file)
+        return f"{url}#{anchor}" if anchor else url
+
+    def site_href(self, path: str, page: Page) -> str:
+        return str(get_relative_url(path, page.url))
+
+    def quiz_html(self, quiz_id: str, page: Page, config: MkDocsConfig) -> str:
+        """The quiz as a form, with its browser spec and where the scorer's files are."""
+        spec = self.quizzes[quiz_id]
+        help_href = self.href(self.help.page, page, config) if self.help else None
+        shown = render.browser_spec(spec, lambda target: self.href(target, page, config), help_href)
+        shown["disclaimer"] = self.config.disclaimer
+        panel = ""
+        if spec["help"] is not None and self.help is not None and help_href is not None:
+            panel = helpfile.render_panel(self.help, spec["help"]["panel"], help_href)
+        form = render.render_quiz(
+            shown, href=lambda target: self.href(target, page, config), help_panel=panel, notice=self.config.quiz_notice
+        )
+        return f"\n\n{form}{self._runtime_tag('div', page)}\n\n"
+
+    def _runtime_tag(self, tag: str, page: Page) -> str:
+        assert self.runtime is not None
+        pyodide = self.site_href(self.runtime.pyodide_path, page)
+        lock = self.site_href(self.runtime.engine_path, page) + "pyodide-lock.json"
+        attrs = f'data-pyodide="{html.escape(pyodide)}" data-engine-lock="{html.escape(lock)}"'
+        if tag == "meta":
+            return f'<meta name="bb-runtime" content="scorer" {attrs}>'
+        return f'<div class="bb-runtime" hidden {attrs}></div>'
+
+    def help_directory(self) -> str:
+        """Every help section, for the guide's help page (``{{ help_directory() }}``)."""
+        if self.help is None:
+            raise PluginError(f"help_directory(): there is no {self.config.help_file} beside mkdocs.yml")
+        return helpfile.render_directory(self.help)
+
+    def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Put the privacy notice at the top of every page with a quiz."""
+        notice = self.config.privacy_notice
+        if not notice or page.file.src_uri not in self.quiz_pages:
+            return html_text
+
+        def link(match: re.Match[str]) -> str:
+            return f"]({self.href(match['target'] + (match['anchor'] or ''), page, config)})"
+
+        rendered = markdown_to_html(MD_LINK.sub(link, notice))
+        return f'<div class="bb-privacy-notice">{rendered}</div>{html_text}'
+
+    @event_priority(-100)  # last, once every other plugin has finished changing the page
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.quiz_pages:
+            # Start the scorer from <head>: an async module runs as soon as it arrives, before
+            # the theme's stylesheets and bundle compete with it.
+            script = self.site_href(ASSET_PREFIX + "javascripts/quiz.js", page)
+            head = f'{self._runtime_tag("meta", page)}<script type="module" async src="{html.escape(script)}"></script>'
+            output = output.replace("</title>", "</title>" + head, 1)
+        output = self._finish(output)
+        if self.config.worksheet.page == page.file.src_uri:
+            self._start_pdf(output, page, config)
+        return output
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        if not template_name.endswith(".html"):
+            return output_content
+        return self._finish(output_content)
+
+    def _finish(self, output: str) -> str:
+        """The quick exit first in ``<body>``; the CSP first in ``<head>``."""
+        output = BODY_OPEN.sub(lambda match: match.group(0) + self._quick_exit(), output, count=1)
+        self.script_hashes.update(csp.inline_script_hashes(output))
+        return csp.add_meta_policy(output)
+
+    def _quick_exit(self) -> str:
+        exit_config = self.config.quick_exit
+        if not exit_config.enabled:
+            return ""
+        return (
+            '<div class="bb-quick-exit" role="region" aria-label="Quick exit">'
+            f'<a class="bb-quick-exit__control" href="{html.escape(exit_config.url)}" rel="noreferrer" data-quick-exit>'
+            f'{html.escape(exit_config.label)}<span class="bb-quick-exit__hint">{html.escape(exit_config.hint)}</span>'
+            "</a></div>"
+        )
+
+    def _start_pdf(self, output: str, page: Page, config: MkDocsConfig) -> None:
+        """Print the worksheet in the background while the rest of the site builds."""
+        target = Path(page.file.abs_dest_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output, encoding="utf-8")  # MkDocs writes the same text after this hook
+        chromium = pdf.find_chromium(self.config.chromium)
+        self._printer = self._printer or ThreadPoolExecutor(max_workers=1, thread_name_prefix="bb-pdf")
+        self._pdf = self._printer.submit(
+            pdf.build_worksheet_pdf, config, target, self.config.worksheet.pdf, chromium=chromium
+        )
+
+    # ----------------------------------------------------------------------- the end
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Ship Pyodide and the engine; one CSP on every page and in ``_headers``; wait for the PDF."""
+        site_dir = Path(config.site_dir)
+        if self.runtime is not None:
+            self.runtime.install(site_dir)
+        for page in site_dir.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            page.write_text(csp.set_meta_policy(text, self.script_hashes), encoding="utf-8")
+        (site_dir / "_headers").write_text(csp.headers_file(self.script_hashes), encoding="utf-8")
+        if self._pdf is not None:
+            self._pdf.result()  # raises the PluginError of a failed print
+            self._pdf = None
+
+    def on_shutdown(self) -> None:
+        if self._printer is not None:
+            self._printer.shutdown(wait=True)

@@ -1,0 +1,191 @@
+"""What the browser loads: the engine wheel (built once per build) and self-hosted Pyodide.
+
+Pyodide's core files ship inside this package (``brickbybrick/pyodide/``), copied from the
+pinned npm package when the package is made and checked against ``MANIFEST.json`` (version
+and sha256 of each file). A guide's build needs no Node and no download.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import brickbybrick
+
+PACKAGE_DIR = Path(brickbybrick.__file__).parent
+PYODIDE_DIR = PACKAGE_DIR / "pyodide"
+MANIFEST = PYODIDE_DIR / "MANIFEST.json"
+BROWSER_MODULES = ("__init__.py", "engine.py", "py.typed")
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+
+
+class RuntimeFilesError(Exception):
+    """The runtime files are missing or not the pinned ones (message for the person building)."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest() -> dict[str, object]:
+    data: dict[str, object] = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return data
+
+
+def verify_pyodide(directory: Path) -> str:
+    """Check ``directory`` holds the pinned Pyodide files; return the version."""
+    pinned = manifest()
+    files = pinned["files"]
+    assert isinstance(files, dict)
+    for name in PYODIDE_FILES:
+        path = directory / name
+        if not path.is_file():
+            raise RuntimeFilesError(
+                f"Pyodide's {name} is missing from {directory}: the brickbybrick package was made "
+                "without its runtime (reinstall it; in its own repository run 'make setup')"
+            )
+        if _sha256(path) != files[name]:
+            raise RuntimeFilesError(
+                f"Pyodide's {name} in {directory} is not the pinned Pyodide {pinned['version']} (sha256 differs)"
+            )
+    return str(pinned["version"])
+
+
+def vendor_pyodide(npm_package: Path, target: Path = PYODIDE_DIR) -> str:
+    """Copy the pinned npm ``pyodide`` package's core files into the package, checked first."""
+    pinned = manifest()
+    version = json.loads((npm_package / "package.json").read_text(encoding="utf-8"))["version"]
+    if version != pinned["version"]:
+        raise RuntimeFilesError(f"{npm_package} is Pyodide {version}, the manifest pins {pinned['version']}")
+    verify_pyodide(npm_package)
+    for name in PYODIDE_FILES:
+        shutil.copyfile(npm_package / name, target / name)
+    return verify_pyodide(target)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` to ``target`` (copy across file systems); an up-to-date target stays."""
+    if target.exists():
+        if os.path.samefile(source, target) or _same_content(source, target):
+            return
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _same_content(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and _sha256(a) == _sha256(b)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the browser loads: Pyodide (by version) and the engine wheel (by content hash)."""
+
+    pyodide_version: str
+    wheel_name: str
+    wheel: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.wheel).hexdigest()
+
+    @property
+    def pyodide_path(self) -> str:
+        return f"assets/pyodide/{self.pyodide_version}/"
+
+    @property
+    def engine_path(self) -> str:
+        return f"assets/engine/{self.digest[:16]}/"
+
+    def install(self, site_dir: Path) -> None:
+        """Link Pyodide into the site; write the wheel and a lockfile that pins its sha256."""
+        from pyodide_lock import PyodideLockSpec
+        from pyodide_lock.utils import add_wheels_to_spec
+
+        for name in PYODIDE_FILES[:-1]:
+            link_or_copy(PYODIDE_DIR / name, site_dir / self.pyodide_path / name)
+        engine_out = site_dir / self.engine_path
+        engine_out.mkdir(parents=True, exist_ok=True)
+        wheel_path = engine_out / self.wheel_name
+        wheel_path.write_bytes(self.wheel)
+        lock = PyodideLockSpec.from_json(PYODIDE_DIR / "pyodide-lock.json")
+        lock = add_wheels_to_spec(lock, [wheel_path])
+        # Only the engine is ever loaded from this lockfile; keeping the core's own entries
+        # would point them at this folder, where they are not.
+        lock.packages = {name: pkg for name, pkg in lock.packages.items() if name == "brickbybrick"}
+        lock.to_json(engine_out / "pyodide-lock.json")
+
+
+def build_wheel() -> tuple[str, bytes]:
+    """Build the engine wheel from the package source, byte-for-byte reproducibly."""
+    version = brickbybrick.__version__
+    dist_info = f"brickbybrick-{version}.dist-info"
+    files: dict[str, bytes] = {
+        f"brickbybrick/{name}": (PACKAGE_DIR / name).read_bytes() for name in BROWSER_MODULES
+    }
+    files[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: brickbybrick\nVersion: {version}\n"
+        "Summary: Brick by Brick scoring engine (standard library only)\n"
+    ).encode()
+    files[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: brickbybrick\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    files[f"{dist_info}/top_level.txt"] = b"brickbybrick\n"
+    record = []
+    for name, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    record.append(f"{dist_info}/RECORD,,")
+    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as wheel:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            wheel.writestr(info, data)
+    return f"brickbybrick-{version}-py3-none-any.whl", buffer.getvalue()
+
+
+def prepare() -> Runtime:
+    """Check the shipped Pyodide and build the engine wheel: once per build."""
+    version = verify_pyodide(PYODIDE_DIR)
+    name, wheel = build_wheel()
+    return Runtime(version, name, wheel)
+
+
+def main() -> None:
+    """``python -m brickbybrick.plugin.runtime vendor|manifest NPM_PYODIDE_DIR`` (making the package)."""
+    import sys
+
+    command, npm_dir = sys.argv[1], Path(sys.argv[2])
+    if command == "manifest":  # after deliberately changing the pinned Pyodide version
+        version = json.loads((npm_dir / "package.json").read_text(encoding="utf-8"))["version"]
+        data = {"version": version, "files": {name: _sha256(npm_dir / name) for name in PYODIDE_FILES}}
+        MANIFEST.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {MANIFEST} for Pyodide {version}")
+    elif command == "vendor":
+        try:
+            print(f"Pyodide {vendor_pyodide(npm_dir)} copied into {PYODIDE_DIR} (sha256 checked)")
+        except RuntimeFilesError as error:
+            sys.exit(f"error: {error}")
+    else:
+        sys.exit(f"unknown command {command!r}: expected vendor or manifest")
+
+
+if __name__ == "__main__":
+    main()

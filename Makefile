@@ -8,27 +8,40 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup serve build test lint typecheck unit pyodide-test browser-test bench lock chromium clean
+PYODIDE_FILES := src/brickbybrick/pyodide/.vendored
+
+.PHONY: help setup serve build dist test lint typecheck unit pyodide-test browser-test bench lock chromium clean
 
 help:
 	@echo "make serve   set up and serve the site on http://$(HOST):$(PORT) with live reload"
 	@echo "make test    set up (Chromium included) and run every test"
 	@echo "make build   mkdocs build --strict into site/"
 	@echo "make bench   measure the scorer against a bare Pyodide baseline"
+	@echo "make dist    build the installable plugin wheel (Pyodide included) into dist/"
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed $(PYODIDE_FILES)
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 	  rm -rf $(VENV) && echo "creating $(VENV) with $$python" && "$$python" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# Pyodide's core files go into the package (as package data), checked against MANIFEST.json.
+$(PYODIDE_FILES): node_modules/.installed src/brickbybrick/pyodide/MANIFEST.json $(VENV)/.installed
+	$(PY) -m brickbybrick.plugin.runtime vendor node_modules/pyodide
+	@touch $@
+
+dist: setup
+	rm -rf dist build
+	$(PY) -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w dist .
+	@ls -l dist/*.whl
 
 chromium:
 	@if [ -x "$(CHROMIUM)" ] && command -v pdftotext >/dev/null; then exit 0; fi; \
@@ -47,7 +60,7 @@ build: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src macros hooks tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks examples
 
 typecheck: setup
 	$(BIN)/mypy
@@ -71,4 +84,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Pinned Python dependencies for building and testing the site (installed by make).\n# Regenerate after changing pyproject.toml: make lock' > requirements.txt
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site dist build .pytest_cache .mypy_cache .ruff_cache

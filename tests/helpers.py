@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -23,27 +22,49 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
+FIXTURE_CONFIG = """\
+site_name: Fixture guide
+site_url: !ENV [SITE_URL, "http://127.0.0.1:8000/"]
+theme:
+  name: material
+  font: false
+  features: [navigation.instant]
+plugins:
+  - search
+  - brickbybrick:
+      quick_exit: {enabled: true}
+      privacy_notice: Your answers stay here. See [help](help.md).
+  - macros:
+      modules: [brickbybrick]
+      on_error_fail: true
+      on_undefined: strict
+markdown_extensions: [attr_list, toc]
+validation:
+  nav: {omitted_files: warn, not_found: warn, absolute_links: warn}
+  links: {not_found: warn, anchors: warn, absolute_links: warn, unrecognized_links: warn}
+"""
+
+
 def mini_project(
     target: Path,
     *,
     pages: Mapping[str, str],
     quiz_dirs: tuple[Path, ...] = (FIXTURES / "quizzes",),
     nav: list[object] | None = None,
+    help_file: Path | None = FIXTURES / "help.yml",
+    config: str = FIXTURE_CONFIG,
 ) -> Path:
-    """Lay out a project with the real macros, hooks, overrides and assets, and given content."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("macros", "hooks", "overrides"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "docs" / "assets", target / "docs" / "assets")
-    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    """Lay out a guide as a new user would: mkdocs.yml, docs/, quizzes/ and help.yml, nothing else."""
+    (target / "docs").mkdir(parents=True, exist_ok=True)
     (target / "quizzes").mkdir()
     for directory in quiz_dirs:
         for source in directory.iterdir():
             if source.suffix in {".yml", ".py"}:
                 shutil.copy(source, target / "quizzes" / source.name)
+    if help_file is not None:
+        shutil.copy(help_file, target / "help.yml")
     for name, text in pages.items():
         (target / "docs" / name).write_text(text, encoding="utf-8")
-    config = re.sub(r"(?ms)^nav:\n.*?^(?=\S)", "", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     if nav is not None:
         config += "\n" + yaml.safe_dump({"nav": nav}, sort_keys=False)
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")

@@ -12,19 +12,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brickbybrick.engine import EngineError, item_score, percent, render_result_html, score, score_json
+from brickbybrick.engine import (
+    DEFAULT_IF_CRITICAL,
+    EngineError,
+    item_score,
+    percent,
+    render_result_html,
+    score,
+    score_json,
+)
+from brickbybrick import render
+from brickbybrick.engine import Spec
+from brickbybrick.helpfile import load_help
 from brickbybrick.quizfile import load_quiz
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOSTILE = '<script>alert(1)</script> " onmouseover="alert(1)'
+CRIT = DEFAULT_IF_CRITICAL["heading"]
 PROPERTIES = settings(max_examples=200, deadline=None, database=None)
 
 
-def browser_spec(path: Path) -> dict[str, Any]:
-    """Load a quiz file and give its recommendations an ``href``, as the page does."""
-    spec = load_quiz(path)
-    spec["recommendations"] = [{**rec, "href": f"/{rec['page']}"} for rec in spec["recommendations"]]
-    return spec
+HELP = load_help(FIXTURES / "help.yml")
+
+
+def browser_spec(path: Path) -> Spec:
+    """Load a quiz file with the fixture help data and give it hrefs, as the page does."""
+    return render.browser_spec(load_quiz(path, help_data=HELP), lambda page: f"/{page}", "/help.md")
 
 
 SAMPLE = browser_spec(FIXTURES / "quizzes" / "sample.yml")
@@ -64,10 +77,16 @@ def make_spec(
             name: {"points": [{"value": value, "label": f"Point {value}"} for value in values]}
             for name, values in scales.items()
         },
-        "subscales": [{"id": sub, "label": sub.title(), "bands": band_list} for sub in subscale_ids],
+        "subscales": [
+            {"id": sub, "label": sub.title(), "bands": band_list, "if_critical": None, "focus": True}
+            for sub in subscale_ids
+        ],
         "items": full_items,
-        "overall": {"label": "Overall", "bands": band_list},
-        "recommendations": [{"below": None, "page": "x.md", "href": "x/", **rec} for rec in recommendations],
+        "overall": {"label": "Overall", "bands": band_list, "if_critical": None},
+        "recommendations": [
+            {"below": None, "critical": "hide", "page": "x.md", "href": "x/", **rec} for rec in recommendations
+        ],
+        "help": None,
         "extension": None,
     }
 
@@ -133,12 +152,14 @@ def test_percent(raw: int, low: int, high: int, expected: int) -> None:
 @pytest.mark.parametrize(
     ("answers", "calm", "safe", "overall"),
     [
-        # (raw, percent, band heading) for calm, safe and overall; c2 and s2 are reverse-keyed
-        (sample_answers(4, 4, 4, 4), (4, 50, "Middle"), (4, 50, "Middle"), (8, 50, "Middle")),
+        # (raw, percent, band heading) for calm, safe and overall; c2 and s2 are reverse-keyed.
+        # s2 >= 2 and s1 == 0 are critical: then "safe" and the overall show no band.
+        (sample_answers(4, 4, 4, 4), (4, 50, "Middle"), (4, 50, CRIT), (8, 50, CRIT)),
         (sample_answers(4, 0, 4, 0), (8, 100, "High"), (8, 100, "High"), (16, 100, "High")),
-        (sample_answers(0, 4, 0, 4), (0, 0, "Low"), (0, 0, "Low"), (0, 0, "Low")),
+        (sample_answers(0, 4, 0, 4), (0, 0, "Low"), (0, 0, CRIT), (0, 0, CRIT)),
         (sample_answers(3, 1, 2, 1), (6, 75, "High"), (5, 63, "Middle"), (11, 69, "Middle")),
-        (sample_answers(1, 3, 2, 2), (2, 25, "Low"), (4, 50, "Middle"), (6, 38, "Low")),
+        (sample_answers(1, 3, 2, 2), (2, 25, "Low"), (4, 50, CRIT), (6, 38, CRIT)),
+        (sample_answers(1, 3, 1, 1), (2, 25, "Low"), (4, 50, "Middle"), (6, 38, "Low")),
     ],
 )
 def test_score_subscales_and_overall(
@@ -170,6 +191,7 @@ def test_band_carries_rendered_feedback() -> None:
     assert result["overall"]["band"] == {
         "heading": "High",
         "feedback_html": "<p>High <strong>feedback</strong>.</p>",
+        "critical": False,
     }
 
 
@@ -177,12 +199,12 @@ def test_band_carries_rendered_feedback() -> None:
     ("answers", "texts"),
     [
         (sample_answers(3, 1, 2, 1), ["Always shown"]),  # calm 75: not below 70
-        (sample_answers(4, 4, 4, 4), ["Read about calm", "Always shown"]),  # calm 50
+        (sample_answers(1, 3, 4, 1), ["Read about calm", "Always shown"]),  # calm 25
         (sample_answers(4, 0, 4, 0), ["Always shown"]),  # calm 100
     ],
 )
 def test_score_recommendations_filtered_by_below(answers: dict[str, object], texts: list[str]) -> None:
-    """A recommendation shows when its subscale is below its threshold, or always without one."""
+    """With no critical answer, a recommendation shows when its subscale is below its threshold, or always without one."""
     result = score(SAMPLE, answers)
     assert [rec["text"] for rec in result["recommendations"]] == texts
     assert result["recommendations"][-1] == {"text": "Always shown", "href": "/help.md#get-help"}
@@ -294,8 +316,12 @@ def test_extension_note_is_added() -> None:
     spec = browser_spec(FIXTURES / "extension" / "ext-demo.yml")
     high = score(spec, {"q1": 3, "q2": 1})
     low = score(spec, {"q1": 1, "q2": 3})
-    assert high["notes"] == [{"heading": "Calm & you", "text": "Calm is at 100 out of 100: <keep it up>."}]
-    assert low["notes"] == [{"heading": "Calm & you", "text": "Calm is at 0 out of 100: <take it slowly>."}]
+    assert high["notes"] == [
+        {"heading": "Calm & you", "text": "Calm is at 100 out of 100: <keep it up>.", "help_link": False}
+    ]
+    assert low["notes"] == [
+        {"heading": "Calm & you", "text": "Calm is at 0 out of 100: <take it slowly>.", "help_link": False}
+    ]
 
 
 def test_extension_note_is_rendered_escaped() -> None:
@@ -373,9 +399,10 @@ def test_result_html_missing_one_question() -> None:
 
 
 def test_result_html_complete_shows_scores_and_disclaimer() -> None:
-    """A complete result shows percents, bands, feedback, next steps and the disclaimer."""
-    html = render_result_html(score(SAMPLE, sample_answers(4, 4, 4, 4)))
-    assert "not a diagnosis" in html
+    """A complete result shows percents, bands, feedback, next steps and the guide's disclaimer."""
+    spec = {**SAMPLE, "disclaimer": "Not a diagnosis <really>."}
+    html = render_result_html(score(spec, sample_answers(4, 4, 4, 1)), spec)
+    assert '<p class="bb-result__disclaimer">Not a diagnosis &lt;really&gt;.</p>' in html
     assert '<span class="bb-score__value">50 out of 100</span>' in html
     assert '<span class="bb-score__band">Middle</span>' in html
     assert '<div class="bb-score__feedback"><p>Middle feedback.</p></div>' in html
@@ -384,12 +411,13 @@ def test_result_html_complete_shows_scores_and_disclaimer() -> None:
 
 
 def test_result_html_shows_critical_alert() -> None:
-    """A result with a critical answer opens with the safety alert."""
-    html = render_result_html(score(SAMPLE, sample_answers(2, 2, 0, 0)))
+    """A result with a critical answer opens with the alert, whose first element is the help link."""
+    html = render_result_html(score(SAMPLE, sample_answers(2, 2, 0, 0)), SAMPLE)
     assert html.startswith(
-        '<div class="bb-result" data-quiz-result-for="sample"><div class="bb-result__alert">'
+        '<div class="bb-result" data-quiz-result-for="sample"><div class="bb-result__alert" data-quiz-alert>'
+        '<p class="bb-result__help"><a href="/help.md">Where to get help</a></p>'
     )
-    assert "you may not be safe" in html
+    assert "Some answers suggest you may not be safe." in html
 
 
 def test_result_html_without_critical_has_no_alert() -> None:
@@ -407,7 +435,7 @@ def test_score_json_ok() -> None:
     out = json.loads(score_json(json.dumps(SAMPLE), json.dumps(answers)))
     assert out["ok"] is True
     assert out["result"] == score(SAMPLE, answers)
-    assert out["html"] == render_result_html(out["result"])
+    assert out["html"] == render_result_html(out["result"], SAMPLE)
 
 
 @pytest.mark.parametrize(
@@ -518,4 +546,124 @@ def test_property_one_band_per_subscale(case: tuple[dict[str, Any], dict[str, An
         assert summary["band"] == {
             "heading": holding[0]["heading"],
             "feedback_html": holding[0]["feedback_html"],
+            "critical": False,
         }
+
+
+# --------------------------------------------------------------------------- danger comes first
+
+
+def danger_spec(**overrides: Any) -> Spec:
+    """Two subscales, ``risk`` holding a critical item (answer 4), ``calm`` holding none."""
+    spec = make_spec(
+        [
+            {"id": "r1", "subscale": "risk", "critical": {"at_or_above": 4}},
+            {"id": "r2", "subscale": "risk"},
+            {"id": "c1", "subscale": "calm"},
+        ],
+        recommendations=[
+            {"subscale": "overall", "text": "hide", "critical": "hide"},
+            {"subscale": "overall", "text": "only", "critical": "only"},
+            {"subscale": "overall", "text": "show", "critical": "show"},
+            {"subscale": "overall", "text": "only-below", "critical": "only", "below": 50},
+        ],
+    )
+    spec["subscales"][0]["if_critical"] = {"heading": "Risk first", "feedback_html": "<p>Risk.</p>"}
+    spec["subscales"][1]["focus"] = overrides.get("calm_focus", True)
+    spec["overall"]["if_critical"] = {"heading": "Safety first", "feedback_html": "<p>Safety.</p>"}
+    spec["help"] = {"panel": "danger", "alert_html": "<p>Alert.</p>", "link_text": "Get help", "page": "help.md"}
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("answers", "texts"),
+    [
+        ({"r1": 4, "r2": 4, "c1": 4}, ["only", "show"]),  # critical, overall 100: only-below hidden by below
+        ({"r1": 4, "r2": 0, "c1": 0}, ["only", "show", "only-below"]),  # critical, overall 33
+        ({"r1": 3, "r2": 4, "c1": 4}, ["hide", "show"]),  # no critical answer
+        ({"r1": 0, "r2": 0, "c1": 0}, ["hide", "show"]),
+    ],
+)
+def test_recommendation_critical_modes(answers: dict[str, int], texts: list[str]) -> None:
+    """``hide`` goes when an answer is critical, ``only`` shows only then, ``show`` either way; ``below`` still applies."""
+    assert [rec["text"] for rec in score(danger_spec(), answers)["recommendations"]] == texts
+
+
+@pytest.mark.parametrize(
+    ("answers", "risk", "calm", "overall"),
+    [
+        ({"r1": 4, "r2": 4, "c1": 4}, "Risk first", "100-100", "Safety first"),
+        ({"r1": 4, "r2": 0, "c1": 0}, "Risk first", "0-49", "Safety first"),
+        ({"r1": 3, "r2": 4, "c1": 4}, "50-100", "100-100", "50-100"),
+    ],
+)
+def test_critical_answer_replaces_bands_of_its_subscale_and_overall(
+    answers: dict[str, int], risk: str, calm: str, overall: str
+) -> None:
+    """A critical answer replaces the band of its own subscale and of the overall score, no other."""
+    spec = danger_spec()
+    spec["subscales"][1]["bands"] = [
+        {"min": 0, "max": 49, "heading": "0-49", "feedback_html": ""},
+        {"min": 50, "max": 99, "heading": "50-99", "feedback_html": ""},
+        {"min": 100, "max": 100, "heading": "100-100", "feedback_html": ""},
+    ]
+    result = score(spec, answers)
+    subscales = by_id(result)
+    assert subscales["risk"]["band"]["heading"] == risk
+    assert subscales["calm"]["band"]["heading"] == calm
+    assert result["overall"]["band"]["heading"] == overall
+    assert subscales["risk"]["band"]["critical"] is (risk == "Risk first")
+
+
+def test_critical_without_replacement_text_shows_neutral_default() -> None:
+    """A quiz that declares no ``if_critical`` still never shows a band beside a critical answer."""
+    result = score(SAMPLE, sample_answers(4, 0, 4, 4))  # s2 = 4 is critical, every score at its top
+    assert by_id(result)["safe"]["band"] == {**DEFAULT_IF_CRITICAL, "critical": True}
+    assert result["overall"]["band"] == {**DEFAULT_IF_CRITICAL, "critical": True}
+    assert by_id(result)["calm"]["band"]["heading"] == "High"
+
+
+@pytest.mark.parametrize(
+    ("answers", "calm_focus", "labels"),
+    [
+        ({"r1": 3, "r2": 1, "c1": 1}, True, ["Risk", "Calm"]),
+        ({"r1": 3, "r2": 1, "c1": 1}, False, ["Risk"]),
+        ({"r1": 4, "r2": 1, "c1": 1}, True, []),  # a critical answer: no focus area from this quiz
+    ],
+)
+def test_focus_areas_never_come_from_danger(answers: dict[str, int], calm_focus: bool, labels: list[str]) -> None:
+    """Worksheet focus areas skip subscales marked ``focus: false`` and every quiz with a critical answer."""
+    result = score(danger_spec(calm_focus=calm_focus), answers)
+    assert [area["label"] for area in result["focus_areas"]] == labels
+
+
+def test_alert_comes_first_with_help_link_first_even_when_incomplete() -> None:
+    """A critical answer on an unfinished form still opens the result with the help link."""
+    spec = danger_spec()
+    spec["help"] = {**spec["help"], "href": "../help/"}
+    html = render_result_html(score(spec, {"r1": 4}), spec)
+    assert html.index("bb-result__alert") < html.index("bb-result__missing")
+    assert html.index('<a href="../help/">Get help</a>') == html.index("<a ")
+
+
+def test_extension_note_can_link_to_help() -> None:
+    """A note with ``help_link`` ends with the link to the help page (when a critical answer shows help)."""
+    spec = danger_spec()
+    result = score(spec, {"r1": 4, "r2": 0, "c1": 0})
+    result["notes"] = [{"heading": "H", "text": "Talk to someone.", "help_link": True}]
+    assert '<p>Talk to someone. <a href="help.md">Get help</a></p>' in render_result_html(result, spec)
+
+
+@PROPERTIES
+@given(quizzes_with_answers(complete=True), st.data())
+def test_property_no_band_beside_a_critical_answer(
+    case: tuple[dict[str, Any], dict[str, Any]], data: st.DataObject
+) -> None:
+    """Whatever the scores, once an item is answered critically neither its subscale nor the overall shows a band."""
+    spec, answers = case
+    item = data.draw(st.sampled_from(spec["items"]))
+    item["critical"] = {"at_or_above": answers[item["id"]]}
+    result = score(spec, answers)
+    assert result["overall"]["band"]["critical"] is True
+    assert by_id(result)[item["subscale"]]["band"]["critical"] is True
+    assert result["focus_areas"] == []

@@ -9,18 +9,22 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from brickbybrick import pdf
+from brickbybrick.plugin import pdf
 
 LOGGER = "mkdocs.plugins.brickbybrick.pdf"
 
 
-def site_with_worksheet(tmp_path: Path, *, directory_urls: bool = True) -> dict[str, object]:
+PDF_NAME = "action-plan-worksheet.pdf"
+
+
+def site_with_worksheet(tmp_path: Path, *, directory_urls: bool = True) -> tuple[dict[str, object], Path]:
+    """A built site's config and its worksheet page."""
     (tmp_path / "docs").mkdir()
     site = tmp_path / "site"
     page = site / "worksheet" / "index.html" if directory_urls else site / "worksheet.html"
     page.parent.mkdir(parents=True)
     page.write_text("<h1>Action-plan worksheet</h1>", encoding="utf-8")
-    return {"docs_dir": str(tmp_path / "docs"), "site_dir": str(site), "use_directory_urls": directory_urls}
+    return {"docs_dir": str(tmp_path / "docs"), "site_dir": str(site), "use_directory_urls": directory_urls}, page
 
 
 def fake_chromium(tmp_path: Path, body: str) -> Path:
@@ -41,43 +45,40 @@ def test_missing_chromium_logs_one_info_line_and_builds_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Without Chromium the step says so in one INFO line (so --strict still passes) and writes nothing."""
-    config = site_with_worksheet(tmp_path)
+    config, page = site_with_worksheet(tmp_path)
     caplog.set_level(logging.DEBUG, logger=LOGGER)
-    assert pdf.build_worksheet_pdf(config, chromium=tmp_path / "no-chromium", environ={}) is None
+    assert pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=tmp_path / "no-chromium", environ={}) is None
     records = [r for r in caplog.records if r.name == LOGGER and r.levelno >= logging.INFO]
     assert [(r.levelno, r.getMessage()) for r in records] == [
         (
             logging.INFO,
-            f"Chromium not found at {tmp_path / 'no-chromium'}: skipping the blank worksheet PDF "
-            "(install chromium to build it)",
+            f"Chromium not found ({tmp_path / 'no-chromium'}): skipping the blank worksheet PDF "
+            "(install chromium, or set the plugin's chromium option, to build it)",
         )
     ]
-    assert not (tmp_path / "site" / "worksheet" / pdf.PDF_NAME).exists()
+    assert not (tmp_path / "site" / "worksheet" / PDF_NAME).exists()
 
 
 def test_opt_out_does_not_start_chromium(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """BB_SKIP_PDF=1 skips the step without running Chromium."""
-    config = site_with_worksheet(tmp_path)
+    config, page = site_with_worksheet(tmp_path)
     chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
     caplog.set_level(logging.INFO, logger=LOGGER)
-    assert pdf.build_worksheet_pdf(config, chromium=chromium, environ={pdf.SKIP_ENV: "1"}) is None
+    assert pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={pdf.SKIP_ENV: "1"}) is None
     assert not (tmp_path / "args.txt").exists()
     assert "BB_SKIP_PDF=1: skipping the blank worksheet PDF" in caplog.text
 
 
-def test_site_without_worksheet_is_left_alone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """A site with no worksheet page (a test fixture site, another guide) gets no PDF and no message."""
-    (tmp_path / "docs").mkdir()
-    config = {
-        "docs_dir": str(tmp_path / "docs"),
-        "site_dir": str(tmp_path / "site"),
-        "use_directory_urls": True,
-    }
+def test_chromium_is_the_option_or_the_first_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``chromium`` option wins; without it the first Chromium-like program on PATH; else none."""
     chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
-    caplog.set_level(logging.INFO, logger=LOGGER)
-    assert pdf.build_worksheet_pdf(config, chromium=chromium, environ={}) is None
-    assert not (tmp_path / "args.txt").exists()
-    assert caplog.records == []
+    assert pdf.find_chromium("/opt/my/chrome") == Path("/opt/my/chrome")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "chromium-browser").symlink_to(chromium)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert pdf.find_chromium(None) == tmp_path / "bin" / "chromium-browser"
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert pdf.find_chromium(None) is None
 
 
 @pytest.mark.parametrize(
@@ -88,12 +89,14 @@ def test_pdf_is_printed_beside_the_page_from_its_file_url(
     tmp_path: Path, directory_urls: bool, expected: str
 ) -> None:
     """Chromium prints the built page (file://, headless, no header or footer) to a PDF beside it."""
-    config = site_with_worksheet(tmp_path, directory_urls=directory_urls)
-    written = pdf.build_worksheet_pdf(config, chromium=fake_chromium(tmp_path, PRINTS_A_PDF), environ={})
+    config, page = site_with_worksheet(tmp_path, directory_urls=directory_urls)
+    written = pdf.build_worksheet_pdf(
+        config, page, PDF_NAME, chromium=fake_chromium(tmp_path, PRINTS_A_PDF), environ={}
+    )
+    assert written is not None
     assert written == tmp_path / "site" / expected
     assert written.read_bytes().startswith(b"%PDF-")
     args = (tmp_path / "args.txt").read_text(encoding="utf-8").splitlines()
-    page = written.with_name("index.html" if directory_urls else "worksheet.html")
     assert args[-1] == page.as_uri()
     assert f"--print-to-pdf={written}" in args
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--no-first-run"):
@@ -103,28 +106,28 @@ def test_pdf_is_printed_beside_the_page_from_its_file_url(
 
 def test_chromium_that_fails_fails_the_build(tmp_path: Path) -> None:
     """A Chromium that is installed but cannot print is an error naming the opt-out, not a silent gap."""
-    config = site_with_worksheet(tmp_path)
+    config, page = site_with_worksheet(tmp_path)
     chromium = fake_chromium(tmp_path, 'echo "cannot open display" >&2; exit 3')
     with pytest.raises(PluginError, match=r"exit 3\).*cannot open display.*BB_SKIP_PDF=1"):
-        pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+        pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={})
 
 
 def test_unchanged_worksheet_reuses_the_cached_pdf(tmp_path: Path) -> None:
     """A second build of the same page reuses the cached PDF without Chromium; a changed page prints again."""
-    config = {**site_with_worksheet(tmp_path), "config_file_path": str(tmp_path / "mkdocs.yml")}
+    site_config, page = site_with_worksheet(tmp_path)
+    config = {**site_config, "config_file_path": str(tmp_path / "mkdocs.yml")}
     chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
-    first = pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+    first = pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={})
     assert first is not None
     assert (tmp_path / "args.txt").exists()
     (tmp_path / "args.txt").unlink()
 
-    again = pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+    again = pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={})
     assert again is not None
     assert again.read_bytes().startswith(b"%PDF-")
     assert not (tmp_path / "args.txt").exists(), "Chromium ran for an unchanged page"
 
-    page = tmp_path / "site" / "worksheet" / "index.html"
     page.write_text("<h1>Action-plan worksheet, revised</h1>", encoding="utf-8")
-    pdf.build_worksheet_pdf(config, chromium=chromium, environ={})
+    pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={})
     assert (tmp_path / "args.txt").exists(), "a changed page must be printed again"
     assert len(list((tmp_path / ".cache" / "brickbybrick").glob("worksheet-*.pdf"))) == 1

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from brickbybrick.helpfile import load_help
 from brickbybrick.quizfile import QuizError, load_quiz, load_quizzes, markdown_to_html
-from brickbybrick.site import page_checker
+from brickbybrick.plugin.pages import page_checker
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "quizzes" / "sample.yml"
@@ -21,7 +22,7 @@ EXTENSION = FIXTURES / "extension"
 INVALID_CASES = [
     (
         "unknown-key",
-        "quizzes/sample.yml:4: summary: unknown key (expected one of: id, title, scales, subscales, items, overall, intro, recommendations, extension)",
+        "quizzes/sample.yml:4: summary: unknown key (expected one of: id, title, scales, subscales, items, overall, intro, recommendations, extension, help)",
     ),
     (
         "unknown-nested-key",
@@ -119,12 +120,20 @@ INVALID_CASES = [
     ),
     (
         "extension-bad-note",
-        "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: interpret() note [0] must be a dict with str 'heading' and 'text'",
+        "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: interpret() note [0] must be a dict with str 'heading' and 'text' (and optionally bool 'help_link')",
     ),
     (
         "extension-no-interpret",
         "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: defines no function interpret(result, answers)",
     ),
+    ("if-critical-no-critical-items", "quizzes/sample.yml:16: subscales[0].if_critical: never shown: no item of subscale 'calm' has a critical answer"),
+    ("overall-if-critical-no-critical", "quizzes/sample.yml:30: overall.if_critical: never shown: no item of this quiz has a critical answer"),
+    ("recommendation-critical-unknown", "quizzes/sample.yml:32: recommendations[0].critical: expected one of: hide, only, show, got 'sometimes'"),
+    ("recommendation-only-no-critical", "quizzes/sample.yml:33: recommendations[1].critical: never shown: no item of this quiz has a critical answer"),
+    ("help-unknown-panel", "quizzes/sample.yml:4: help: 'for-parents' is not a panel of help.yml"),
+    ("help-no-critical", "quizzes/sample.yml:4: help: never shown: no item of this quiz has a critical answer"),
+    ("if-critical-missing-feedback", "quizzes/sample.yml:22: subscales[1].if_critical: missing required key 'subscales[1].if_critical.feedback'"),
+    ("tab-indent", "quizzes/sample.yml:21: a tab in the indentation: indent with spaces (YAML forbids tabs)"),
 ]
 
 # YAML oddities and a disguised javascript: link (found by these tests, since fixed).
@@ -151,9 +160,24 @@ def fixture_file(name: str) -> Path:
     return path
 
 
+HELP = load_help(FIXTURES / "help.yml", display_name="help.yml")
+
+
 def load_invalid(name: str) -> None:
     path = fixture_file(name)
-    load_quiz(path, display_name=f"quizzes/{path.name}", check_page=page_checker(DOCS))
+    load_quiz(
+        path, display_name=f"quizzes/{path.name}", check_page=page_checker(DOCS), help_data=HELP, require_help=True
+    )
+
+
+def test_critical_items_need_help_data_in_a_site() -> None:
+    """A site whose quiz has critical answers but no help.yml fails, naming the first critical item."""
+    with pytest.raises(QuizError) as caught:
+        load_quiz(SAMPLE, display_name="quizzes/sample.yml", require_help=True)
+    assert str(caught.value) == (
+        "quizzes/sample.yml:26: items[2].critical: a critical answer needs help to point to: "
+        "add help.yml beside mkdocs.yml (see the README)"
+    )
 
 
 def sample_copy(tmp_path: Path, old: str, new: str) -> Path:

@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 
+from brickbybrick.engine import Spec
+from brickbybrick.helpfile import load_help, render_panel
 from brickbybrick.quizfile import load_quiz
-from brickbybrick.render import render_quiz
+from brickbybrick.render import browser_spec, render_quiz
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLE = load_quiz(FIXTURES / "quizzes" / "sample.yml")
-EXT_DEMO = load_quiz(FIXTURES / "extension" / "ext-demo.yml")
-HOSTILE = load_quiz(FIXTURES / "hostile" / "hostile.yml")
+HELP = load_help(FIXTURES / "help.yml")
+SAMPLE = load_quiz(FIXTURES / "quizzes" / "sample.yml", help_data=HELP)
+EXT_DEMO = load_quiz(FIXTURES / "extension" / "ext-demo.yml", help_data=HELP)
+HOSTILE = load_quiz(FIXTURES / "hostile" / "hostile.yml", help_data=HELP)
 HOSTILE_HREF = '" onmouseover="alert(1)'
 
 
@@ -73,8 +76,10 @@ class Page(HTMLParser):
         ]
 
 
-def render(spec: dict[str, Any], *, href: Any = page_href, help_href: str = "../help.md") -> Page:
-    return Page(render_quiz(spec, href=href, help_href=help_href))
+def render(spec: Spec, *, href: Any = page_href, help_href: str = "../help.md") -> Page:
+    """Render a quiz as the plugin does: the browser spec, the guide's help panel, a notice."""
+    panel = render_panel(HELP, spec["help"]["panel"], help_href) if spec["help"] else ""
+    return Page(render_quiz(browser_spec(spec, href, help_href), href=href, help_panel=panel, notice="Stays here."))
 
 
 def spec_of(page: Page) -> Any:
@@ -137,9 +142,11 @@ def test_form_has_submit_button_and_live_result() -> None:
 def test_spec_attribute_holds_the_spec_with_hrefs() -> None:
     """The form's ``data-quiz-spec`` holds the spec, with each recommendation's page resolved to an href."""
     page = render(SAMPLE)
+    assert SAMPLE["help"] is not None
     expected = {
         **SAMPLE,
         "recommendations": [{**rec, "href": f"../{rec['page']}"} for rec in SAMPLE["recommendations"]],
+        "help": {**SAMPLE["help"], "href": "../help.md"},
     }
     assert spec_of(page) == expected
 
@@ -156,11 +163,13 @@ def test_critical_options_are_marked() -> None:
 
 
 def test_help_panel_present_with_critical_items() -> None:
-    """A quiz with critical items has one help panel linking to the help page."""
+    """A quiz with critical items has one help panel: first the help page link, then the guide's lines."""
     page = render(SAMPLE, help_href="../help/#get-help")
     panels = [element for element in page.elements if "data-quiz-help" in element.attrs]
     assert len(panels) == 1
-    assert page.find("a", href="../help/#get-help")
+    links = [element.attrs["href"] for element in page.find("a")]
+    assert links[0] == "../help/#get-help"
+    assert links[1:] == ["tel:5550100", "tel:5550199", "https://example.org/"]
 
 
 def test_help_panel_absent_without_critical_items() -> None:
@@ -228,5 +237,6 @@ def test_hostile_spec_json_round_trips() -> None:
         "recommendations": [
             {**rec, "href": rec["page"] + HOSTILE_HREF} for rec in HOSTILE["recommendations"]
         ],
+        "help": {**HOSTILE["help"], "href": HOSTILE_HREF} if HOSTILE["help"] else None,
     }
     assert spec_of(page) == expected

@@ -71,7 +71,11 @@ class Located:
 
 
 def parse_yaml(text: str, filename: str) -> Located:
-    """Parse YAML safely, recording each value's line; duplicate keys are errors."""
+    """Parse YAML safely, recording each value's line; duplicate keys and tabs are errors."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            raise QuizError(filename, number, (), "a tab in the indentation: indent with spaces (YAML forbids tabs)")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:

@@ -1,0 +1,131 @@
+"""The contract for a new guide: the built wheel, a fresh virtual environment, examples/sleep-basics.
+
+What a new user does: ``make dist``, ``pip install dist/brickbybrick-*.whl`` into a fresh
+environment, then ``mkdocs build`` a guide made of mkdocs.yml, docs/ and quizzes/ only (no
+npm, no file from this repository), with every network proxy pointed at a closed port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from quizpage import QuizForm
+
+from helpers import ROOT, free_port, serve
+
+EXAMPLE = ROOT / "examples" / "sleep-basics"
+OFFLINE = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+
+
+def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout}\n{done.stderr}"
+    return done  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package wheel, built as ``make dist`` builds it."""
+    out = tmp_path_factory.mktemp("dist")
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ]
+    )
+    (built,) = out.glob("brickbybrick-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def example_site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """examples/sleep-basics built in a fresh venv with only the wheel installed, served on port 0."""
+    root = tmp_path_factory.mktemp("example")
+    venv = root / "venv"
+    run([sys.executable, "-m", "venv", str(venv)])
+    python = venv / "bin" / "python"
+    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+         "-c", str(ROOT / "requirements.txt"), str(wheel)])  # fmt: skip
+    guide = root / "guide"
+    shutil.copytree(EXAMPLE, guide, ignore=shutil.ignore_patterns("site"))
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(root), "NO_MKDOCS_2_WARNING": "1", **OFFLINE}
+    done = run([str(venv / "bin" / "mkdocs"), "build", "--strict"], cwd=guide, env=env)
+    sock = free_port()
+    with serve(guide / "site", sock) as url:
+        yield url, done.stderr
+
+
+def test_wheel_carries_pyodide_and_no_guide_content(wheel: Path) -> None:
+    """The wheel holds the pinned Pyodide files and none of this guide's help lines or words."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        text = "\n".join(
+            archive.read(name).decode("utf-8", "replace")
+            for name in names
+            if name.endswith((".py", ".js", ".css", ".html", ".json", ".txt", "METADATA"))
+            and "pyodide/" not in name
+        )
+    for name in (
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+    ):
+        assert f"brickbybrick/pyodide/{name}" in names
+    assert "brickbybrick-0" in wheel.name
+    guide_numbers = [
+        "0808 2000 247",
+        "1-800-799-7233",
+        "799-7233",
+        "08082000247",
+        "1800 341 900",
+        "1800 737 732",
+    ]
+    found = [number for number in guide_numbers if number in text]
+    assert found == []
+    for words in ("domestic", "staying-safe", "action-plan-worksheet", "bbc.co.uk", "/usr/bin/chromium"):
+        assert words not in text.lower(), words
+
+
+def test_example_builds_offline_from_the_wheel_alone(example_site: tuple[str, str]) -> None:
+    """The guide has only mkdocs.yml, docs/ and quizzes/; its build needs nothing else and warns of nothing."""
+    assert sorted(path.name for path in EXAMPLE.iterdir() if path.name != "site") == [
+        "docs",
+        "mkdocs.yml",
+        "quizzes",
+    ]
+    _, log = example_site
+    assert "WARNING" not in log
+    assert "theme.font set to false" in log
+
+
+def test_example_quiz_scores_in_chromium(page: Page, example_site: tuple[str, str]) -> None:
+    """A reader answers the example's quiz and reads a result scored by Pyodide from the wheel."""
+    url, _ = example_site
+    page.goto(url + "habits/")
+    quiz = QuizForm(page, "sleep-habits")
+    quiz.expect_ready()
+    for item in ("r1", "r2", "r4", "e3"):
+        quiz.answer(item, "Always")
+    for item in ("r3", "e1", "e2", "e4"):
+        quiz.answer(item, "Never")
+    quiz.submit.click()
+    quiz.expect_result_contains("Your results: How are your sleep habits?", "100 out of 100", "Well rested")
+    expect(page.locator(".bb-quick-exit")).to_have_count(0)  # an option this guide did not turn on
+    expect(page.locator("[data-quiz-help]")).to_have_count(0)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from brickbybrick.pdf import QUIET_FLAGS
+from brickbybrick.plugin.pdf import QUIET_FLAGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Every host but the local one fails to resolve: a third-party request fails loudly.

@@ -32,7 +32,7 @@ theme:
 plugins:
   - search
   - brickbybrick:
-      quick_exit: {enabled: true}
+      quick_exit: {enabled: true, url: "https://www.bbc.co.uk/weather"}
       privacy_notice: Your answers stay here. See [help](help.md).
   - macros:
       modules: [brickbybrick]

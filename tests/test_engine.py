@@ -12,17 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from brickbybrick import render
 from brickbybrick.engine import (
     DEFAULT_IF_CRITICAL,
     EngineError,
+    Spec,
     item_score,
     percent,
     render_result_html,
     score,
     score_json,
 )
-from brickbybrick import render
-from brickbybrick.engine import Spec
 from brickbybrick.helpfile import load_help
 from brickbybrick.quizfile import load_quiz
 
@@ -84,7 +84,8 @@ def make_spec(
         "items": full_items,
         "overall": {"label": "Overall", "bands": band_list, "if_critical": None},
         "recommendations": [
-            {"below": None, "critical": "hide", "page": "x.md", "href": "x/", **rec} for rec in recommendations
+            {"below": None, "critical": "hide", "page": "x.md", "href": "x/", **rec}
+            for rec in recommendations
         ],
         "help": None,
         "extension": None,
@@ -571,7 +572,12 @@ def danger_spec(**overrides: Any) -> Spec:
     spec["subscales"][0]["if_critical"] = {"heading": "Risk first", "feedback_html": "<p>Risk.</p>"}
     spec["subscales"][1]["focus"] = overrides.get("calm_focus", True)
     spec["overall"]["if_critical"] = {"heading": "Safety first", "feedback_html": "<p>Safety.</p>"}
-    spec["help"] = {"panel": "danger", "alert_html": "<p>Alert.</p>", "link_text": "Get help", "page": "help.md"}
+    spec["help"] = {
+        "panel": "danger",
+        "alert_html": "<p>Alert.</p>",
+        "link_text": "Get help",
+        "page": "help.md",
+    }
     return spec
 
 
@@ -631,7 +637,9 @@ def test_critical_without_replacement_text_shows_neutral_default() -> None:
         ({"r1": 4, "r2": 1, "c1": 1}, True, []),  # a critical answer: no focus area from this quiz
     ],
 )
-def test_focus_areas_never_come_from_danger(answers: dict[str, int], calm_focus: bool, labels: list[str]) -> None:
+def test_focus_areas_never_come_from_danger(
+    answers: dict[str, int], calm_focus: bool, labels: list[str]
+) -> None:
     """Worksheet focus areas skip subscales marked ``focus: false`` and every quiz with a critical answer."""
     result = score(danger_spec(calm_focus=calm_focus), answers)
     assert [area["label"] for area in result["focus_areas"]] == labels

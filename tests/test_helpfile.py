@@ -35,7 +35,10 @@ GUIDE = load_help(ROOT / "help.yml", display_name="help.yml")
             "help.yml:15: sections[1].lines[0].web: expected an https:// address, got 'http://example.org/'",
         ),
         (
-            ("alert: Some answers are about", "alert: See [this](https://example.org/). Some answers are about"),
+            (
+                "alert: Some answers are about",
+                "alert: See [this](https://example.org/). Some answers are about",
+            ),
             "help.yml:25: panels.own-behaviour.alert: no links here: the help page link comes first, added by the engine",
         ),
         (
@@ -102,7 +105,9 @@ def test_guide_uk_lines_say_which_nation() -> None:
 def test_guide_canada_says_how_to_find_a_shelter() -> None:
     """Canada has no national line: its section says how to find a local shelter."""
     section = GUIDE.sections["ca"]
-    text = " ".join([section.get("intro", ""), *(line["name"] + line.get("note", "") for line in section["lines"])])
+    text = " ".join(
+        [section.get("intro", ""), *(line["name"] + line.get("note", "") for line in section["lines"])]
+    )
     assert re.search(r"shelter", text, re.IGNORECASE)
 
 

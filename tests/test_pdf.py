@@ -24,7 +24,11 @@ def site_with_worksheet(tmp_path: Path, *, directory_urls: bool = True) -> tuple
     page = site / "worksheet" / "index.html" if directory_urls else site / "worksheet.html"
     page.parent.mkdir(parents=True)
     page.write_text("<h1>Action-plan worksheet</h1>", encoding="utf-8")
-    return {"docs_dir": str(tmp_path / "docs"), "site_dir": str(site), "use_directory_urls": directory_urls}, page
+    return {
+        "docs_dir": str(tmp_path / "docs"),
+        "site_dir": str(site),
+        "use_directory_urls": directory_urls,
+    }, page
 
 
 def fake_chromium(tmp_path: Path, body: str) -> Path:
@@ -47,7 +51,9 @@ def test_missing_chromium_logs_one_info_line_and_builds_on(
     """Without Chromium the step says so in one INFO line (so --strict still passes) and writes nothing."""
     config, page = site_with_worksheet(tmp_path)
     caplog.set_level(logging.DEBUG, logger=LOGGER)
-    assert pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=tmp_path / "no-chromium", environ={}) is None
+    assert (
+        pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=tmp_path / "no-chromium", environ={}) is None
+    )
     records = [r for r in caplog.records if r.name == LOGGER and r.levelno >= logging.INFO]
     assert [(r.levelno, r.getMessage()) for r in records] == [
         (
@@ -64,7 +70,10 @@ def test_opt_out_does_not_start_chromium(tmp_path: Path, caplog: pytest.LogCaptu
     config, page = site_with_worksheet(tmp_path)
     chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
     caplog.set_level(logging.INFO, logger=LOGGER)
-    assert pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={pdf.SKIP_ENV: "1"}) is None
+    assert (
+        pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={pdf.SKIP_ENV: "1"})
+        is None
+    )
     assert not (tmp_path / "args.txt").exists()
     assert "BB_SKIP_PDF=1: skipping the blank worksheet PDF" in caplog.text
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from brickbybrick import engine
+from brickbybrick.plugin.runtime import build_wheel
 from brickbybrick.quizfile import load_quiz
-from brickbybrick.site import build_wheel
 from helpers import FIXTURES, ROOT
 
 pytestmark = pytest.mark.pyodide

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from brickbybrick.helpfile import load_help
-from brickbybrick.quizfile import QuizError, load_quiz, load_quizzes, markdown_to_html
 from brickbybrick.plugin.pages import page_checker
+from brickbybrick.quizfile import QuizError, load_quiz, load_quizzes, markdown_to_html
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "quizzes" / "sample.yml"
@@ -126,13 +126,31 @@ INVALID_CASES = [
         "extension-no-interpret",
         "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: defines no function interpret(result, answers)",
     ),
-    ("if-critical-no-critical-items", "quizzes/sample.yml:16: subscales[0].if_critical: never shown: no item of subscale 'calm' has a critical answer"),
-    ("overall-if-critical-no-critical", "quizzes/sample.yml:30: overall.if_critical: never shown: no item of this quiz has a critical answer"),
-    ("recommendation-critical-unknown", "quizzes/sample.yml:32: recommendations[0].critical: expected one of: hide, only, show, got 'sometimes'"),
-    ("recommendation-only-no-critical", "quizzes/sample.yml:33: recommendations[1].critical: never shown: no item of this quiz has a critical answer"),
+    (
+        "if-critical-no-critical-items",
+        "quizzes/sample.yml:16: subscales[0].if_critical: never shown: no item of subscale 'calm' has a critical answer",
+    ),
+    (
+        "overall-if-critical-no-critical",
+        "quizzes/sample.yml:30: overall.if_critical: never shown: no item of this quiz has a critical answer",
+    ),
+    (
+        "recommendation-critical-unknown",
+        "quizzes/sample.yml:32: recommendations[0].critical: expected one of: hide, only, show, got 'sometimes'",
+    ),
+    (
+        "recommendation-only-no-critical",
+        "quizzes/sample.yml:33: recommendations[1].critical: never shown: no item of this quiz has a critical answer",
+    ),
     ("help-unknown-panel", "quizzes/sample.yml:4: help: 'for-parents' is not a panel of help.yml"),
-    ("help-no-critical", "quizzes/sample.yml:4: help: never shown: no item of this quiz has a critical answer"),
-    ("if-critical-missing-feedback", "quizzes/sample.yml:22: subscales[1].if_critical: missing required key 'subscales[1].if_critical.feedback'"),
+    (
+        "help-no-critical",
+        "quizzes/sample.yml:4: help: never shown: no item of this quiz has a critical answer",
+    ),
+    (
+        "if-critical-missing-feedback",
+        "quizzes/sample.yml:22: subscales[1].if_critical: missing required key 'subscales[1].if_critical.feedback'",
+    ),
     ("tab-indent", "quizzes/sample.yml:21: a tab in the indentation: indent with spaces (YAML forbids tabs)"),
 ]
 
@@ -166,7 +184,11 @@ HELP = load_help(FIXTURES / "help.yml", display_name="help.yml")
 def load_invalid(name: str) -> None:
     path = fixture_file(name)
     load_quiz(
-        path, display_name=f"quizzes/{path.name}", check_page=page_checker(DOCS), help_data=HELP, require_help=True
+        path,
+        display_name=f"quizzes/{path.name}",
+        check_page=page_checker(DOCS),
+        help_data=HELP,
+        require_help=True,
     )
 
 

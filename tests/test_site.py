@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from brickbybrick import csp
+from brickbybrick.plugin import csp
 from helpers import ROOT, build
 
 LOCAL = "http://127.0.0.1:8000/"

@@ -348,7 +348,9 @@ def _refs(spec: Spec, keep: Callable[[ItemSpec], bool]) -> list[ItemRef]:
 def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     """Score ``answers`` (item id -> value, as int or str) against a quiz ``spec``."""
     parsed = _parse_answers(spec, answers)
-    critical_ids = {item["id"] for item in spec["items"] if item["id"] in parsed and is_critical(item, parsed[item["id"]])}
+    critical_ids = {
+        item["id"] for item in spec["items"] if item["id"] in parsed and is_critical(item, parsed[item["id"]])
+    }
     help_spec = spec.get("help")
     result: Result = {
         "quiz": spec["id"],

@@ -80,7 +80,12 @@ class HelpData:
         panel = self.panels.get(panel_id)
         if panel is None:
             return None
-        return {"panel": panel.id, "alert_html": panel.alert_html, "link_text": panel.link_text, "page": self.page}
+        return {
+            "panel": panel.id,
+            "alert_html": panel.alert_html,
+            "link_text": panel.link_text,
+            "page": self.page,
+        }
 
 
 def _markdown(doc: Located, path: tuple[str | int, ...], source: str, *, links: bool = True) -> str:
@@ -106,7 +111,9 @@ def load_help(path: Path, *, display_name: str | None = None) -> HelpData:
     raw_panels = doc.data.get("panels")
     if not isinstance(raw_panels, dict) or not raw_panels:
         raise doc.error(("panels",), "expected a non-empty mapping of panel id -> panel")
-    schema = Obj({"page": text, "sections": ListOf(SECTION), "panels": Obj({}, dict.fromkeys(raw_panels, PANEL))})
+    schema = Obj(
+        {"page": text, "sections": ListOf(SECTION), "panels": Obj({}, dict.fromkeys(raw_panels, PANEL))}
+    )
     data = schema(doc.data, (), doc)
     sections: dict[str, dict[str, Any]] = {}
     for index, section in enumerate(data["sections"]):

@@ -72,10 +72,12 @@ class Located:
 
 def parse_yaml(text: str, filename: str) -> Located:
     """Parse YAML safely, recording each value's line; duplicate keys and tabs are errors."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        indent = text_line[: len(text_line) - len(text_line.lstrip(" \t"))]
         if "\t" in indent:
-            raise QuizError(filename, number, (), "a tab in the indentation: indent with spaces (YAML forbids tabs)")
+            raise QuizError(
+                filename, number, (), "a tab in the indentation: indent with spaces (YAML forbids tabs)"
+            )
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -372,8 +374,11 @@ PageResolver = Callable[[str], str | None]
 class HelpPanels(Protocol):
     """What a quiz needs of the guide's help data (:class:`brickbybrick.helpfile.HelpData`)."""
 
-    filename: str
-    page: str
+    @property
+    def filename(self) -> str: ...
+
+    @property
+    def page(self) -> str: ...
 
     @property
     def default_panel(self) -> str: ...
@@ -559,7 +564,10 @@ def _try_scoring(spec: engine.Spec, doc: Located) -> None:
             item["id"]: pick(point["value"] for point in spec["scales"][item["scale"]]["points"])
             for item in spec["items"]
         }
-        sample: engine.Spec = {**spec, "recommendations": [{**rec, "href": ""} for rec in spec["recommendations"]]}
+        sample: engine.Spec = {
+            **spec,
+            "recommendations": [{**rec, "href": ""} for rec in spec["recommendations"]],
+        }
         try:
             engine.score(sample, answers)
         except Exception as error:  # noqa: BLE001 - any failure of the author's module is reported

@@ -14,7 +14,7 @@ class QuickExitConfig(base.Config):
     """A "leave this page now" control on every page (GOV.UK's "Exit this page" pattern)."""
 
     enabled = c.Type(bool, default=False)
-    url = c.Type(str, default="https://www.bbc.co.uk/weather")
+    url = c.Optional(c.Type(str))  # required when enabled: the guide chooses the neutral page
     label = c.Type(str, default="Exit this page")
     hint = c.Type(str, default=" (or press Shift 3 times)")
 
@@ -30,7 +30,8 @@ class BrickByBrickConfig(base.Config):
     quizzes_dir = c.Type(str, default="quizzes")
     help_file = c.Type(str, default="help.yml")
     quiz_notice = c.Type(
-        str, default="Your answers stay on this device: they are scored in your browser and never sent or stored."
+        str,
+        default="Your answers stay on this device: they are scored in your browser and never sent or stored.",
     )
     disclaimer = c.Type(
         str,

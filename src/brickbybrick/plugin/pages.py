@@ -72,9 +72,13 @@ def quiz_calls(markdown: str) -> list[QuizCall]:
         if whole is None:
             raise QuizCallError(line, 'write a quiz as {{ quiz("quiz-id") }} with the id in quotes')
         if lines[line - 1].strip() != whole.group(0):
-            raise QuizCallError(line, f"quiz({whole['id']!r}) must be on a line of its own, not inside a sentence")
+            raise QuizCallError(
+                line, f"quiz({whole['id']!r}) must be on a line of its own, not inside a sentence"
+            )
         if any(call.quiz_id == whole["id"] for call in calls):
             first = next(call.line for call in calls if call.quiz_id == whole["id"])
-            raise QuizCallError(line, f"quiz({whole['id']!r}) is already on this page (line {first}): once per page")
+            raise QuizCallError(
+                line, f"quiz({whole['id']!r}) is already on this page (line {first}): once per page"
+            )
         calls.append(QuizCall(whole["id"], line))
     return calls

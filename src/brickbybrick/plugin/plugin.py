@@ -71,6 +71,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             # Material's default font comes from Google Fonts: a request to another host.
             config.theme["font"] = False
             log.info("theme.font set to false: every byte of this site comes from its own host")
+        exit_config = self.config.quick_exit
+        if exit_config.enabled and not (exit_config.url or "").startswith("https://"):
+            raise PluginError(
+                "mkdocs.yml: plugins.brickbybrick.quick_exit.url: set the https:// address of a neutral "
+                "page for the quick exit to leave for (e.g. a weather or news page)"
+            )
         checker = page_checker(self.docs_dir)
         self.help = self._load_help(checker)
         self.quizzes = self._load_quizzes(checker)
@@ -126,7 +132,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         except QuizError as error:
             raise PluginError(str(error)) from None
 
-    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
         """Rebuild on changes to quiz files and help data, not only to docs/."""
         quizzes = self.root / self.config.quizzes_dir
         if quizzes.is_dir():
@@ -197,7 +205,10 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if spec["help"] is not None and self.help is not None and help_href is not None:
             panel = helpfile.render_panel(self.help, spec["help"]["panel"], help_href)
         form = render.render_quiz(
-            shown, href=lambda target: self.href(target, page, config), help_panel=panel, notice=self.config.quiz_notice
+            shown,
+            href=lambda target: self.href(target, page, config),
+            help_panel=panel,
+            notice=self.config.quiz_notice,
         )
         return f"\n\n{form}{self._runtime_tag('div', page)}\n\n"
 
@@ -259,7 +270,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             return ""
         return (
             '<div class="bb-quick-exit" role="region" aria-label="Quick exit">'
-            f'<a class="bb-quick-exit__control" href="{html.escape(exit_config.url)}" rel="noreferrer" data-quick-exit>'
+            f'<a class="bb-quick-exit__control" href="{html.escape(exit_config.url or "")}" rel="noreferrer" data-quick-exit>'
             f'{html.escape(exit_config.label)}<span class="bb-quick-exit__hint">{html.escape(exit_config.hint)}</span>'
             "</a></div>"
         )

@@ -23,7 +23,13 @@ PACKAGE_DIR = Path(brickbybrick.__file__).parent
 PYODIDE_DIR = PACKAGE_DIR / "pyodide"
 MANIFEST = PYODIDE_DIR / "MANIFEST.json"
 BROWSER_MODULES = ("__init__.py", "engine.py", "py.typed")
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
 
 
 class RuntimeFilesError(Exception):

@@ -221,17 +221,6 @@ def test_invalid_quiz_raises_located_error(name: str, expected: str) -> None:
         load_invalid(name)
 
 
-@pytest.mark.parametrize(("name", "expected"), INVALID_CASES, ids=[name for name, _ in INVALID_CASES])
-def test_error_message_is_one_line_without_traceback(name: str, expected: str) -> None:
-    """An error's text is a single line that never includes a Python traceback."""
-    with pytest.raises(QuizError) as caught:
-        load_invalid(name)
-    message = str(caught.value)
-    assert "Traceback" not in message
-    assert "\n" not in message
-    assert message.startswith("quizzes/")
-
-
 @pytest.mark.parametrize(("name", "expected"), MALFORMED_CASES, ids=[name for name, _ in MALFORMED_CASES])
 def test_malformed_quiz_raises_quiz_error(name: str, expected: str) -> None:
     """Every malformed file fails with a located QuizError, never another exception."""

@@ -59,7 +59,12 @@ def test_no_url_to_another_host_except_chosen_links(site: Path) -> None:
 def test_no_third_party_url_in_scripts_or_styles(site: Path) -> None:
     """The site's own JavaScript and CSS fetch nothing from another host (theme bundles included)."""
     offenders = []
-    for path in [*site.rglob("*.css"), *(site / "assets" / "javascripts").rglob("*.js")]:
+    scripts = [
+        *(site / "assets" / "javascripts").rglob("*.js"),
+        *(site / "assets" / "brickbybrick").rglob("*.js"),
+    ]
+    assert len(scripts) > 5
+    for path in [*site.rglob("*.css"), *scripts]:
         text = path.read_text(encoding="utf-8", errors="replace")
         for url in re.findall(r"url\(\s*['\"]?(https?://[^)'\"]+)", text):
             offenders.append(f"{path.relative_to(site)}: {url}")
@@ -81,11 +86,17 @@ def test_every_page_carries_the_strict_policy(site: Path) -> None:
 
 
 def test_headers_file_matches_the_pages(site: Path) -> None:
-    """The _headers file sends the same policy, plus what only a header can say."""
-    headers = (site / "_headers").read_text(encoding="utf-8")
-    assert "frame-ancestors 'none'" in headers
-    assert "Referrer-Policy: no-referrer" in headers
-    assert "form-action 'none'" in headers
+    """The _headers file sends the pages' policy (same script hashes) plus what only a header can say."""
+    hashes: set[str] = set()
+    for page in _pages(site):
+        hashes.update(csp.inline_script_hashes(page.read_text(encoding="utf-8")))
+    lines = (site / "_headers").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "/*"
+    sent = dict(line.strip().split(": ", 1) for line in lines[1:])
+    assert sent["Content-Security-Policy"] == csp.policy(hashes, header=True)
+    assert sent["Content-Security-Policy"].startswith(csp.policy(hashes))
+    assert sent["Content-Security-Policy"].endswith("; frame-ancestors 'none'")
+    assert {name: sent[name] for name in csp.HEADER_EXTRAS} == csp.HEADER_EXTRAS
 
 
 def test_quiz_pages_link_to_staying_safe(site: Path) -> None:
@@ -99,7 +110,15 @@ def test_quiz_pages_link_to_staying_safe(site: Path) -> None:
 
 def test_no_service_worker_or_storage_in_site_code(site: Path) -> None:
     """The project's own scripts never register a service worker nor touch persistent storage."""
-    for path in (ROOT / "docs" / "assets" / "javascripts").glob("*.js"):
+    scripts = sorted((ROOT / "src" / "brickbybrick" / "assets" / "javascripts").glob("*.js"))
+    assert [path.name for path in scripts] == [
+        "protocol.js",
+        "quiz.js",
+        "safety.js",
+        "scorer-worker.js",
+        "worksheet.js",
+    ]
+    for path in scripts:
         text = path.read_text(encoding="utf-8")
         for forbidden in (
             "serviceWorker",

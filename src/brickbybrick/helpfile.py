@@ -194,8 +194,14 @@ def render_panel(data: HelpData, panel_id: str, help_href: str) -> str:
         f'<p class="bb-help__link"><a href="{_e(help_href)}">{_e(panel.link_text)}</a></p>',
         panel.intro_html,
     ]
-    for section_id in panel.sections:
+    for index, section_id in enumerate(panel.sections):
         section = data.sections[section_id]
-        parts.append(f'<p class="bb-help__heading">{_e(section["heading"])}</p>{render_lines(section)}')
+        if index == 0:  # the panel's first section is open: in the guide, emergency numbers
+            parts.append(f'<p class="bb-help__heading">{_e(section["heading"])}</p>{render_lines(section)}')
+        else:  # the rest one keypress each, so the form's buttons stay a few Tabs away
+            parts.append(
+                f'<details class="bb-help__section"><summary>{_e(section["heading"])}</summary>'
+                f"{render_lines(section)}</details>"
+            )
     parts.append("</div>")
     return "".join(parts)

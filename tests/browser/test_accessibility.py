@@ -80,7 +80,7 @@ def test_keyboard_alone_completes_each_quiz(page: Page, real_site: str, path: st
         if index < fieldsets - 1:
             page.keyboard.press("Tab")  # to the next question's radio group
     submit = form.get_by_role("button", name="Show my results")
-    for _ in range(20):  # past any help links revealed by the answers
+    for _ in range(40):  # past the help panel revealed by the answers (one stop per section)
         page.keyboard.press("Tab")
         if submit.evaluate("el => el === document.activeElement"):
             break

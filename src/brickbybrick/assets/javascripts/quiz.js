@@ -1,6 +1,8 @@
 // Wires quiz forms to the in-browser scorer. Python owns meaning (scores, bands, the
 // result's HTML); this module only moves messages and focus. One worker per visit: it is
 // created on the first page with a quiz and survives navigation.instant page changes.
+import { message, problemWith } from "./protocol.js";
+
 const READY_TIMEOUT_MS = 30000;
 
 let scorer = null;
@@ -20,6 +22,7 @@ function createScorer(runtime) {
   const worker = new Worker(new URL("scorer-worker.js", import.meta.url), { type: "module" });
   const listeners = new Set();
   const pending = new Map();
+  const registered = new Map(); // quiz id -> the spec text the worker holds
   let nextId = 1;
   const self = { status: "preparing", error: null };
 
@@ -38,6 +41,11 @@ function createScorer(runtime) {
   const timer = setTimeout(() => settle("unavailable", "not ready after 30 s"), READY_TIMEOUT_MS);
 
   worker.addEventListener("message", ({ data }) => {
+    const problem = problemWith(data);
+    if (problem) {
+      settle("unavailable", `the scorer sent ${problem}`);
+      return;
+    }
     switch (data.type) {
       case "ready":
         settle("ready");
@@ -51,15 +59,22 @@ function createScorer(runtime) {
         if (request) request.resolve(data);
         break;
       }
+      case "error": {
+        const request = pending.get(data.id);
+        pending.delete(data.id);
+        if (request) request.reject(new Error(data.error));
+        else settle("unavailable", data.error);
+        break;
+      }
       default:
-        throw new Error(`quiz: unknown message from the scorer: ${JSON.stringify(data.type)}`);
+        settle("unavailable", `unknown message from the scorer: ${JSON.stringify(data.type)}`);
     }
   });
   worker.addEventListener("error", (event) => {
     event.preventDefault();
     settle("unavailable", event.message || "the scorer could not start");
   });
-  worker.postMessage({ type: "init", pyodideURL, lockURL });
+  worker.postMessage(message("init", { pyodideURL, lockURL }));
 
   self.subscribe = (listener) => {
     listeners.add(listener);
@@ -74,11 +89,21 @@ function createScorer(runtime) {
             resolve();
           });
         });
-  self.score = (spec, answers) =>
+  // A quiz's spec goes to the worker once (again only if a page at another depth gives it
+  // other link URLs); each submit sends only the answers.
+  self.register = (specText) => {
+    const spec = JSON.parse(specText);
+    if (registered.get(spec.id) !== specText) {
+      registered.set(spec.id, specText);
+      worker.postMessage(message("register", { quiz: spec.id, spec }));
+    }
+    return spec;
+  };
+  self.score = (quiz, answers) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ type: "score", id, spec, answers });
+      worker.postMessage(message("score", { id, quiz, answers }));
     });
   return self;
 }
@@ -102,7 +127,7 @@ function showMessage(region, text) {
 function bindForm(form) {
   if (form.dataset.bound) return;
   form.dataset.bound = "true";
-  const spec = JSON.parse(form.dataset.quizSpec);
+  const spec = scorer.register(form.dataset.quizSpec);
   const region = form.querySelector("[data-quiz-result]");
   const state = form.querySelector("[data-quiz-state]");
   form.querySelector("[data-quiz-submit]").hidden = false;
@@ -131,7 +156,7 @@ function bindForm(form) {
     }
     let reply;
     try {
-      reply = await scorer.score(spec, answersOf(form, spec));
+      reply = await scorer.score(spec.id, answersOf(form, spec));
     } catch (error) {
       showMessage(region, `${STATE_TEXT.unavailable} (${error.message})`);
       return;

@@ -1,43 +1,56 @@
+// @ts-check
 // Module Web Worker: loads the site's own Pyodide and the engine wheel, then scores.
-// Protocol (typed messages; errors travel back as data, never thrown across the boundary):
-//   page -> worker  {type: "init", pyodideURL, lockURL}
-//                   {type: "score", id, spec, answers}
-//   worker -> page  {type: "ready"} | {type: "failed", error}
-//                   {type: "scored", id, ok, result, html, error}
-let engine = null;
+// The messages are defined in protocol.js; every message gets a reply, errors as data.
+import { message, problemWith } from "./protocol.js";
 
+/** @type {any} */
+let engine = null;
+/** quiz id -> the quiz's spec as JSON, sent once per quiz. */
+const specs = new Map();
+
+/** @param {{pyodideURL: string, lockURL: string}} options */
 async function init({ pyodideURL, lockURL }) {
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   const pyodide = await loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL });
   // loadPackage does not reject when a download or the sha256 check fails: collect and raise.
+  /** @type {string[]} */
   const errors = [];
   await pyodide.loadPackage("brickbybrick", {
     messageCallback: () => {},
-    errorCallback: (message) => errors.push(message),
+    errorCallback: (/** @type {string} */ text) => errors.push(text),
   });
   if (errors.length) throw new Error(errors.join("; "));
   engine = pyodide.pyimport("brickbybrick.engine");
 }
 
-async function handle(message) {
-  switch (message.type) {
+/** @param {any} data */
+async function handle(data) {
+  const problem = problemWith(data);
+  if (problem) return message("error", { id: data?.id, error: `scorer worker: ${problem}` });
+  switch (data.type) {
     case "init":
       try {
-        await init(message);
-        return { type: "ready" };
+        await init(data);
+        return message("ready", {});
       } catch (error) {
-        return { type: "failed", error: String((error && error.message) || error) };
+        return message("failed", { error: String((error && error.message) || error) });
       }
+    case "register":
+      specs.set(data.quiz, JSON.stringify(data.spec));
+      return null; // nothing to wait for
     case "score": {
-      if (!engine) return { type: "scored", id: message.id, ok: false, error: "the scorer is not ready" };
-      const output = engine.score_json(JSON.stringify(message.spec), JSON.stringify(message.answers));
-      return { type: "scored", id: message.id, ...JSON.parse(output) };
+      const spec = specs.get(data.quiz);
+      if (!engine) return message("scored", { id: data.id, ok: false, error: "the scorer is not ready" });
+      if (spec === undefined) return message("scored", { id: data.id, ok: false, error: `unknown quiz ${data.quiz}` });
+      const output = engine.score_json(spec, JSON.stringify(data.answers));
+      return message("scored", { id: data.id, ...JSON.parse(output) });
     }
     default:
-      throw new Error(`scorer worker: unknown message type ${JSON.stringify(message.type)}`);
+      return message("error", { id: data.id, error: `scorer worker: unknown message type ${JSON.stringify(data.type)}` });
   }
 }
 
 self.addEventListener("message", async (event) => {
-  self.postMessage(await handle(event.data));
+  const reply = await handle(event.data);
+  if (reply) self.postMessage(reply);
 });

@@ -7,16 +7,21 @@ import { visitResults } from "./quiz.js";
 
 const FOCUS_COUNT = 3;
 
-// The lowest-scoring subscales across this visit's results, lowest first (ties keep the
-// order the self-assessments were taken in).
+// The lowest-scoring focus areas across this visit's results, lowest first (ties keep the
+// order the self-assessments were taken in). The engine decides what may be a focus area:
+// never a quiz with a critical answer, never a subscale its author keeps out (physical
+// safety, a partner's behaviour). Danger is not a goal for two to work on together.
 function lowestSubscales(results, count = FOCUS_COUNT) {
   const all = [];
   for (const result of results.values()) {
-    for (const subscale of result.subscales ?? []) {
-      all.push({ label: subscale.label, percent: subscale.percent, quiz: result.title });
-    }
+    for (const area of result.focus_areas ?? []) all.push({ ...area, quiz: result.title });
   }
   return all.sort((a, b) => a.percent - b.percent).slice(0, count);
+}
+
+// Self-assessments of this visit with an answer that needs help first.
+function withDanger(results) {
+  return [...results.values()].filter((result) => (result.critical ?? []).length > 0);
 }
 
 function focusLine({ label, percent, quiz }) {
@@ -40,11 +45,21 @@ function count(n, one, many) {
 // Offer to fill the focus areas only when this visit has results to fill them from.
 function renderOffer(form) {
   const entries = lowestSubscales(visitResults);
-  form.querySelector("[data-ws-focus-tools]").hidden = entries.length === 0;
+  const danger = withDanger(visitResults);
+  const tools = form.querySelector("[data-ws-focus-tools]");
+  tools.hidden = entries.length === 0 && danger.length === 0;
+  form.querySelector("[data-ws-focus-fill]").hidden = entries.length === 0;
   form.querySelector("[data-ws-focus-offer]").textContent =
     `You took ${count(visitResults.size, "self-assessment", "self-assessments")} during this visit. ` +
-    `Fill in your focus areas from your ${count(entries.length, "lowest score", "lowest scores")}? ` +
-    "They stay on this page and are never saved.";
+    (entries.length
+      ? `Fill in your focus areas from your ${count(entries.length, "lowest score", "lowest scores")}? ` +
+        "They stay on this page and are never saved."
+      : "");
+  const help = form.querySelector("[data-ws-focus-help]");
+  if (help) {
+    help.hidden = danger.length === 0;
+    help.querySelector("[data-ws-focus-help-quizzes]").textContent = danger.map((r) => `“${r.title}”`).join(", ");
+  }
 }
 
 function bindFocus(form) {

@@ -1,0 +1,45 @@
+// @ts-check
+// The one definition of the messages between a page (quiz.js) and the scorer worker
+// (scorer-worker.js). Every message carries the protocol version; errors travel as data.
+//
+//   page -> worker  init      {pyodideURL, lockURL}        load Pyodide and the engine
+//                   register  {quiz, spec}                 a quiz's spec, once per quiz
+//                   score     {id, quiz, answers}          score answers against a registered quiz
+//   worker -> page  ready | failed {error}
+//                   scored    {id, ok, result?, html?, error?}
+//                   error     {id?, error}                 a message the worker cannot take
+
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * @typedef {{v: number, type: "init", pyodideURL: string, lockURL: string}} InitMessage
+ * @typedef {{v: number, type: "register", quiz: string, spec: object}} RegisterMessage
+ * @typedef {{v: number, type: "score", id: number, quiz: string, answers: Record<string, string | null>}} ScoreMessage
+ * @typedef {InitMessage | RegisterMessage | ScoreMessage} ToWorker
+ * @typedef {{v: number, type: "ready"}} ReadyMessage
+ * @typedef {{v: number, type: "failed", error: string}} FailedMessage
+ * @typedef {{v: number, type: "scored", id: number, ok: boolean, result?: any, html?: string, error?: string}} ScoredMessage
+ * @typedef {{v: number, type: "error", id?: number, error: string}} ErrorMessage
+ * @typedef {ReadyMessage | FailedMessage | ScoredMessage | ErrorMessage} FromWorker
+ */
+
+/**
+ * A message of this protocol's version.
+ * @template {object} T
+ * @param {string} type
+ * @param {T} fields
+ */
+export function message(type, fields) {
+  return { v: PROTOCOL_VERSION, type, ...fields };
+}
+
+/**
+ * Why a received message cannot be taken, or null when it can.
+ * @param {any} data
+ * @returns {string | null}
+ */
+export function problemWith(data) {
+  if (!data || typeof data !== "object" || typeof data.type !== "string") return "not a protocol message";
+  if (data.v !== PROTOCOL_VERSION) return `protocol version ${JSON.stringify(data.v)}, expected ${PROTOCOL_VERSION}`;
+  return null;
+}

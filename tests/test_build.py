@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, build, mini_project
+from helpers import FIXTURE_CONFIG, FIXTURES, build, mini_project
 
 PAGES = {
     "index.md": "# Home\n\nSee the [quiz](quiz.md).\n",
@@ -65,6 +65,72 @@ def test_unknown_quiz_in_page_fails_build(tmp_path: Path) -> None:
     assert "Traceback" not in output
 
 
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            '# Quiz\n\n{{ quiz("sample") }}\n\nMore.\n\n{{ quiz("sample") }}\n',
+            "docs/quiz.md:7: quiz('sample') is already on this page (line 3): once per page",
+        ),
+        (
+            '# Quiz\n\nTake {{ quiz("sample") }} now.\n',
+            "docs/quiz.md:3: quiz('sample') must be on a line of its own, not inside a sentence",
+        ),
+        (
+            "# Quiz\n\n{{ quiz(sample) }}\n",
+            'docs/quiz.md:3: write a quiz as {{ quiz("quiz-id") }} with the id in quotes',
+        ),
+        (
+            '---\ntitle: Front matter\n---\n# Quiz\n\n{{ quiz("sampel") }}\n',
+            "docs/quiz.md:6: quiz('sampel'): no such quiz in quizzes/",
+        ),
+    ],
+)
+def test_quiz_call_mistakes_fail_with_page_and_line(tmp_path: Path, page: str, expected: str) -> None:
+    """A quiz written twice, inside a sentence or without quotes fails with the page's own line number."""
+    code, output = _build_with(tmp_path, pages={**PAGES, "quiz.md": page})
+    assert code != 0
+    assert expected in output
+    assert "Traceback" not in output
+
+
+def test_yaml_extension_is_named_not_ignored(tmp_path: Path) -> None:
+    """A quiz saved as .yaml is not silently skipped: the build says only .yml is read."""
+    project = mini_project(tmp_path / "project", pages=PAGES)
+    (project / "quizzes" / "later.yaml").write_text(
+        SAMPLE.replace("id: sample", "id: later"), encoding="utf-8"
+    )
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode != 0
+    assert "quizzes/later.yaml: only .yml quiz files are read: rename it to later.yml" in done.stderr
+
+
+def test_critical_quiz_without_help_data_fails(tmp_path: Path) -> None:
+    """A guide whose quiz has critical answers needs help.yml; the error names the first critical item."""
+    project = mini_project(tmp_path / "project", pages=PAGES, help_file=None)
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode != 0
+    assert "quizzes/sample.yml:26: items[2].critical: a critical answer needs help to point to" in done.stderr
+
+
+def test_quiz_without_the_macros_module_fails(tmp_path: Path) -> None:
+    """Quizzes need mkdocs-macros with this package's module; without it the build says what to add."""
+    config = FIXTURE_CONFIG.replace("      modules: [brickbybrick]\n", "")
+    project = mini_project(tmp_path / "project", pages=PAGES, config=config)
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode != 0
+    assert "docs/quiz.md:5: quizzes need the macros plugin with this package's macros" in done.stderr
+
+
+def test_quick_exit_without_destination_fails(tmp_path: Path) -> None:
+    """Turning the quick exit on without saying where it goes is a one-line configuration error."""
+    config = FIXTURE_CONFIG.replace(', url: "https://www.bbc.co.uk/weather"', "")
+    project = mini_project(tmp_path / "project", pages=PAGES, config=config)
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode != 0
+    assert "plugins.brickbybrick.quick_exit.url: set the https:// address of a neutral page" in done.stderr
+
+
 def test_broken_anchor_in_chapter_fails_strict_build(tmp_path: Path) -> None:
     """Link validation is raised to warn, so --strict stops on a link to a missing anchor."""
     pages = {**PAGES, "index.md": "# Home\n\nSee [help](help.md#no-such-heading).\n"}
@@ -84,7 +150,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_site_ships_pyodide_under_versioned_path(built_site: Path) -> None:
     """The five Pyodide runtime files are served from the site itself under their version."""
-    version = json.loads(Path("node_modules/pyodide/package.json").read_text())["version"]
+    version = json.loads(Path("src/brickbybrick/pyodide/MANIFEST.json").read_text())["version"]
     runtime = built_site / "assets" / "pyodide" / version
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
         assert (runtime / name).stat().st_size > 0

@@ -145,3 +145,30 @@ def test_scorer_not_ready_after_30_seconds_is_unavailable(page: Page) -> None:
     quiz.answer("c1", "Often")
     quiz.submit.click()
     quiz.expect_result_contains("Scoring is unavailable right now", "not ready after 30 s")
+
+
+def test_scorer_worker_replies_to_every_message(page: Page) -> None:
+    """An unknown type, an old protocol version or a score before start-up each get an error reply, never silence."""
+    page.goto("quiz/")
+    replies = page.evaluate(
+        """async (url) => {
+          const worker = new Worker(url, { type: "module" });
+          const ask = (msg) => new Promise((resolve) => {
+            worker.onmessage = (event) => resolve(event.data);
+            worker.postMessage(msg);
+          });
+          const replies = [
+            await ask({ v: 1, type: "bogus", id: 7 }),
+            await ask({ v: 0, type: "score", id: 8, quiz: "sample", answers: {} }),
+            await ask({ v: 1, type: "score", id: 9, quiz: "sample", answers: {} }),
+          ];
+          worker.terminate();
+          return replies;
+        }""",
+        page.url + "../assets/brickbybrick/javascripts/scorer-worker.js",
+    )
+    assert replies == [
+        {"v": 1, "type": "error", "id": 7, "error": 'scorer worker: unknown message type "bogus"'},
+        {"v": 1, "type": "error", "id": 8, "error": "scorer worker: protocol version 0, expected 1"},
+        {"v": 1, "type": "scored", "id": 9, "ok": False, "error": "the scorer is not ready"},
+    ]

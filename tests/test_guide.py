@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from brickbybrick import engine
+from brickbybrick.plugin.pages import page_checker
 from brickbybrick.quizfile import load_quiz
-from brickbybrick.site import page_checker
 from helpers import ROOT
 
 DOCS = ROOT / "docs"
@@ -52,6 +56,30 @@ def nav_files(nav: Any) -> list[str]:
         return [f for value in nav.values() for f in nav_files(value)]
     return [f for entry in nav for f in nav_files(entry)]
 
+
+@cache
+def quiz_yaml(quiz_id: str) -> dict[str, Any]:
+    """The quiz file as written (``help`` and ``critical`` modes as the author typed them)."""
+    data: dict[str, Any] = yaml.safe_load((ROOT / "quizzes" / f"{quiz_id}.yml").read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def quiz_spec(quiz_id: str) -> engine.Spec:
+    return load_quiz(ROOT / "quizzes" / f"{quiz_id}.yml")
+
+
+SUBSCALES = [(path.stem, sub["id"]) for path in QUIZZES for sub in quiz_yaml(path.stem)["subscales"]]
+CRITICAL_QUIZZES = [
+    path.stem for path in QUIZZES if any("critical" in item for item in quiz_yaml(path.stem)["items"])
+]
+COUPLES_PAGES = {"action-plan.md", "worksheet.md", "repair.md"}
+HELP_PANELS = {
+    "safety-check": "danger",
+    "trust-destroyers": "own-behaviour",
+    "repair-readiness": "own-behaviour",
+    "vulnerability-cycle": "danger",
+}
 
 NAV = nav_files(yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvLoader)["nav"])  # noqa: S506 - a SafeLoader subclass
 
@@ -106,8 +134,8 @@ def quiz(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def test_item_count_in_range(quiz: dict[str, Any]) -> None:
-    """Each self-assessment has 8 to 20 items."""
-    assert 8 <= len(quiz["items"]) <= 20
+    """Each self-assessment has 8 to 30 items: enough for four per subscale, few enough to finish in minutes."""
+    assert 8 <= len(quiz["items"]) <= 30
 
 
 def test_balanced_wording(quiz: dict[str, Any]) -> None:
@@ -116,10 +144,11 @@ def test_balanced_wording(quiz: dict[str, Any]) -> None:
     assert 0 < len(reverse) < len(quiz["items"])
 
 
-def test_every_subscale_has_two_items(quiz: dict[str, Any]) -> None:
-    """Every subscale is measured by at least two items."""
-    for subscale in quiz["subscales"]:
-        assert sum(item["subscale"] == subscale["id"] for item in quiz["items"]) >= 2, subscale["id"]
+@pytest.mark.parametrize(("quiz_id", "subscale_id"), SUBSCALES, ids=[f"{q}.{s}" for q, s in SUBSCALES])
+def test_every_subscale_has_at_least_four_items(quiz_id: str, subscale_id: str) -> None:
+    """Every subscale of every quiz is measured by at least four items, so its score means something."""
+    items = quiz_spec(quiz_id)["items"]
+    assert sum(item["subscale"] == subscale_id for item in items) >= 4
 
 
 def test_bands_cover_the_whole_range(quiz: dict[str, Any]) -> None:
@@ -136,23 +165,209 @@ def test_recommendations_link_into_the_guide(quiz: dict[str, Any]) -> None:
         assert (DOCS / rec["page"].partition("#")[0]).is_file()
 
 
-def test_physical_safety_items_are_critical() -> None:
-    """In the safety check, items about fear, threats or violence are critical: they show help at once."""
-    spec = load_quiz(ROOT / "quizzes" / "safety-check.yml")
-    physical = [item for item in spec["items"] if item["subscale"] == "physical"]
-    assert len([item for item in physical if item["critical"]]) >= 3
-    afraid = [item for item in physical if "afraid" in item["text"].lower()]
-    assert afraid
-    assert all(item["critical"] for item in afraid)
+SAFETY_CHECK_SIGNS = {
+    "choking or strangling": "strangled",
+    "threats to kill": "threatened to kill you",
+    "a weapon or gun": "gun",
+    "violence getting worse": "getting worse",
+    "jealousy": "accused you of cheating",
+    "control of money": "money",
+    "control of friends and family": "friends or family",
+    "control of daily life": "allowed to go",
+    "following": "followed you",
+    "reading messages": "read your messages",
+    "tracking the phone": "tracked where you were",
+    "threats of suicide": "threatened to take their own life",
+    "threats to children": "threatened to hurt a child",
+    "threats to pets": "threatened to hurt a pet",
+    "forced or pressured sex": "something sexual",
+    "fear of being seriously hurt": "could seriously hurt me",
+    "fear of being killed": "could kill me",
+}
 
 
-@pytest.mark.parametrize(
-    "number",
-    ["911", "999", "112", "1-800-799-7233", "88788", "22522", "0808 2000 247"],
-)
-def test_help_page_lists_the_numbers(number: str) -> None:
-    """The help page gives the emergency numbers and helplines checked for this guide."""
-    assert number in (DOCS / "help.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("sign", SAFETY_CHECK_SIGNS)
+def test_safety_check_asks_about_the_known_danger_signs(sign: str) -> None:
+    """The safety check asks about each danger sign that validated screening tools weigh most."""
+    texts = [item["text"] for item in quiz_spec("safety-check")["items"]]
+    assert any(SAFETY_CHECK_SIGNS[sign] in text for text in texts)
+
+
+def test_safety_check_asks_about_the_past_twelve_months() -> None:
+    """Behavior items ask how often in the past 12 months (Never / Once / A few times / Often), not "right now"."""
+    spec = quiz_spec("safety-check")
+    assert "past 12 months" in quiz_yaml("safety-check")["intro"]
+    assert "right now" not in quiz_yaml("safety-check")["intro"]
+    often = [
+        item
+        for item in spec["items"]
+        if item["text"].startswith("In the past 12 months, how often has your partner")
+    ]
+    assert len(often) >= 12
+    for item in often:
+        assert [p["label"] for p in spec["scales"][item["scale"]]["points"]] == [
+            "Never",
+            "Once",
+            "A few times",
+            "Often",
+        ]
+
+
+def test_safety_check_danger_answers_are_critical() -> None:
+    """Any occurrence of harm or a threat is critical, and so is fear from its second point."""
+    spec = quiz_spec("safety-check")
+    for item in spec["items"]:
+        if item["subscale"] in {"physical", "threats"} or "afraid that" in item["text"]:
+            assert item["critical"] == {"at_or_above": 1}, item["id"]
+    assert {sub["id"] for sub in spec["subscales"] if not sub["focus"]} >= {"physical", "threats", "control"}
+
+
+OWN_BEHAVIOR = [
+    "I shout at my partner.",
+    "I slam doors",
+    "I throw things",
+    "I block my partner's way",
+    "I threaten my partner.",
+    "I check my partner's phone without asking",
+]
+
+
+@pytest.mark.parametrize("quiz_id", ["trust-destroyers", "repair-readiness"])
+@pytest.mark.parametrize("behavior", OWN_BEHAVIOR)
+def test_own_frightening_behavior_is_critical(quiz_id: str, behavior: str) -> None:
+    """Each frightening behavior of the reader's own has its own item, critical from its first occurrence."""
+    spec = quiz_spec(quiz_id)
+    (item,) = [item for item in spec["items"] if item["text"].startswith(behavior)]
+    first = sorted(point["value"] for point in spec["scales"][item["scale"]]["points"])[1]
+    assert item["critical"] == {"at_or_above": first}
+
+
+@pytest.mark.parametrize("quiz_id", CRITICAL_QUIZZES)
+def test_danger_leads_to_help_not_couples_work(quiz_id: str) -> None:
+    """A quiz with critical items names its help panel, offers help first, and never shows couples work with danger."""
+    data = quiz_yaml(quiz_id)
+    assert data["help"] == HELP_PANELS[quiz_id]
+    first = data["recommendations"][0]
+    assert (first["subscale"], first["page"], first.get("critical")) == ("overall", "help.md", "only")
+    for rec in data["recommendations"]:
+        if rec["page"].partition("#")[0] in COUPLES_PAGES:
+            assert rec.get("critical", "hide") == "hide", rec["text"]
+    critical_subscales = {item["subscale"] for item in data["items"] if "critical" in item}
+    assert "if_critical" in data["overall"]
+    assert all("if_critical" in sub for sub in data["subscales"] if sub["id"] in critical_subscales)
+
+
+@pytest.mark.parametrize("quiz_id", CRITICAL_QUIZZES)
+def test_no_heading_calls_a_reader_in_danger_safe(quiz_id: str) -> None:
+    """No heading a reader with a critical answer could see says they are safe."""
+    data = quiz_yaml(quiz_id)
+    headings = [data["overall"]["if_critical"]["heading"], data["overall"]["bands"][-1]["heading"]]
+    for sub in data["subscales"]:
+        headings += [band["heading"] for band in sub["bands"]] + [
+            sub.get("if_critical", {}).get("heading", "")
+        ]
+    for heading in headings:
+        assert not re.search(r"\bsafe\b", heading, re.IGNORECASE), heading
+
+
+def _vulnerability_cycle() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "vulnerability_cycle", ROOT / "quizzes" / "vulnerability-cycle.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_vulnerability_cycle_threshold_agrees_with_the_bands() -> None:
+    """The pattern note calls a subscale "high" exactly where its top band starts."""
+    threshold = _vulnerability_cycle().THRESHOLD
+    for sub in quiz_yaml("vulnerability-cycle")["subscales"]:
+        assert sub["bands"][-1]["min"] == threshold, sub["id"]
+
+
+@pytest.mark.parametrize("used", [1, 2, 3, 4])
+def test_vulnerability_cycle_never_says_safe_when_sharing_was_used_against_the_reader(used: int) -> None:
+    """When something shared was used against the reader, no pattern note says "safe", and help is linked."""
+    spec = {**quiz_spec("vulnerability-cycle")}
+    spec["recommendations"] = [{**rec, "href": rec["page"]} for rec in spec["recommendations"]]
+    others = [item["id"] for item in spec["items"] if item["id"] != "r4"]
+    for values in itertools.product((0, 4), repeat=len(others)):
+        result = engine.score(spec, {**dict(zip(others, values, strict=True)), "r4": used})
+        (note,) = result["notes"]
+        assert "safe" not in (note["heading"] + note["text"]).lower()
+        if "Get help now" in note["text"]:
+            assert any(rec["href"] == "help.md" for rec in result["recommendations"])
+
+
+def test_help_page_lists_help_from_one_source() -> None:
+    """The help page takes its lines from help.yml, with no hand-written list of numbers beside it."""
+    text = (DOCS / "help.md").read_text(encoding="utf-8")
+    assert re.search(r"^\{\{ help_directory\(\) \}\}$", text, re.MULTILINE)
+    assert "tel:" not in text
+
+
+def test_history_advice_agrees_between_pages() -> None:
+    """The help page and Staying safe online give the same advice on history, and the help page links there."""
+    for page in ("help.md", "staying-safe.md"):
+        text = (DOCS / page).read_text(encoding="utf-8")
+        assert re.search(r"[Dd]on't clear all of your history at once", text), page
+        assert "alert someone" in text, page
+        assert "private" in text, page
+    assert "(staying-safe.md)" in (DOCS / "help.md").read_text(encoding="utf-8")
+
+
+GUIDE_TEXT = {path.name: path.read_text(encoding="utf-8") for path in [*DOCS.glob("*.md"), *QUIZZES]}
+
+
+def test_no_sentence_excuses_harm() -> None:
+    """No chapter or quiz excuses hurting a partner ("most people who do this regret it")."""
+    for name, text in GUIDE_TEXT.items():
+        assert not re.search(r"regret it|reaches for whatever|bad person\. It usually", text), name
+
+
+@pytest.mark.parametrize("page", ["safety.md", "help.md"])
+def test_leaving_is_always_the_readers_right(page: str) -> None:
+    """Safety and help both say that wanting to end the relationship is always the reader's right."""
+    assert "always your right" in (DOCS / page).read_text(encoding="utf-8")
+
+
+def test_written_records_are_kept_somewhere_safe() -> None:
+    """Wherever the guide suggests writing things down with dates, it says to keep them somewhere safe."""
+    for name, text in GUIDE_TEXT.items():
+        for paragraph in re.split(r"\n\s*\n", text):
+            if "with dates" in paragraph:
+                assert "somewhere safe" in paragraph, name
+
+
+def test_safety_check_chapter_names_its_models_and_limits() -> None:
+    """The safety-check chapter names the tools it is modeled on and says it is not a risk assessment."""
+    text = (DOCS / QUIZ_PLACES["safety-check"]).read_text(encoding="utf-8")
+    for name in [
+        "Danger Assessment",
+        "HITS",
+        "WAST",
+        "loveisrespect",
+        "not a risk assessment",
+        "can't predict",
+    ]:
+        assert name in text, name
+
+
+def test_holding_back_out_of_fear_is_not_dishonesty() -> None:
+    """The honesty chapter and the honesty feedback say holding back out of fear isn't dishonesty, and link to help."""
+    chapter = (DOCS / "destroyers.md").read_text(encoding="utf-8")
+    section = chapter.split("## Casual dishonesty")[1].split("\n## ")[0]
+    assert "not dishonesty" in section
+    assert "(help.md)" in section
+    data = quiz_yaml("trust-destroyers")
+    (honesty,) = [sub for sub in data["subscales"] if sub["id"] == "dishonesty"]
+    assert any("not dishonesty" in band["feedback"] for band in honesty["bands"])
+    assert any(
+        rec["subscale"] == "dishonesty" and rec["page"] == "help.md" for rec in data["recommendations"]
+    )
 
 
 def test_source_article_points_are_covered() -> None:

@@ -433,9 +433,18 @@ def _bar(pct: int) -> str:
 
 def _summary_html(summary: Summary, css: str) -> str:
     band = summary["band"]
-    marked = f"{css} {css}--critical" if band["critical"] else css
+    if band["critical"]:
+        # Beside a critical answer a number would speak louder than the warning ("98 out of
+        # 100" reads as "safe"): the heading and feedback stand alone, with no figure or bar.
+        return (
+            f'<div class="{css} {css}--critical">'
+            f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
+            f'<span class="bb-score__band">{_e(band["heading"])}</span></p>'
+            f'<div class="bb-score__feedback">{band["feedback_html"]}</div>'
+            "</div>"
+        )
     return (
-        f'<div class="{marked}">'
+        f'<div class="{css}">'
         f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
         f'<span class="bb-score__value">{summary["percent"]} out of 100</span> '
         f'<span class="bb-score__band">{_e(band["heading"])}</span></p>'

@@ -14,7 +14,7 @@ QUIZ_PAGES = {
     "vulnerability-cycle": "cycle/",
     "repair-readiness": "repair/",
 }
-AFRAID = "I feel afraid of what my partner might do when they are angry."
+AFRAID = "I am afraid that my partner could seriously hurt me."
 
 
 @pytest.mark.parametrize("quiz_id", QUIZ_PAGES)
@@ -24,7 +24,7 @@ def test_quiz_scores_with_labelled_bars(page: Page, real_site: str, quiz_id: str
     form = page.locator(f"form[data-quiz='{quiz_id}']")
     expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
     for fieldset in form.locator("fieldset").all():
-        fieldset.locator("input[type=radio]").nth(2).check()
+        fieldset.locator("input[type=radio]:not([data-critical])").last.check()
     form.get_by_role("button", name="Show my results").click()
     result = form.locator("[data-quiz-result]")
     expect(result.locator(".bb-result__overall")).to_be_visible()
@@ -45,9 +45,9 @@ def test_critical_answer_shows_help_before_the_scorer_is_ready(page: Page, real_
     form = page.locator("form[data-quiz='safety-check']")
     help_panel = form.locator("[data-quiz-help]")
     expect(help_panel).to_be_hidden()
-    form.locator("fieldset", has_text=AFRAID).get_by_label("Sometimes", exact=True).check()
+    form.locator("fieldset", has_text=AFRAID).get_by_label("A little true", exact=True).check()
     expect(help_panel).to_be_visible()
-    expect(help_panel).to_contain_text("1-800-799-7233")
+    expect(help_panel).to_contain_text("911")
     expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "preparing")
 
 
@@ -58,13 +58,11 @@ def test_critical_answer_shows_help_without_javascript(browser: Browser, real_si
     page.goto(real_site + "pillars/")
     form = page.locator("form[data-quiz='safety-check']")
     help_panel = form.locator("[data-quiz-help]")
-    form.locator("fieldset", has_text=AFRAID).get_by_label("Never", exact=True).check()
+    form.locator("fieldset", has_text=AFRAID).get_by_label("Not at all true", exact=True).check()
     expect(help_panel).to_be_hidden()
-    form.locator("fieldset", has_text=AFRAID).get_by_label("Often", exact=True).check()
+    form.locator("fieldset", has_text=AFRAID).get_by_label("Completely true", exact=True).check()
     expect(help_panel).to_be_visible()
-    expect(help_panel.get_by_role("link", name=re.compile("More places to get help"))).to_have_attribute(
-        "href", "../help/"
-    )
+    expect(help_panel.get_by_role("link").first).to_have_attribute("href", "../help/")
     context.close()
 
 
@@ -92,3 +90,37 @@ def test_offline_search_finds_a_chapter(page: Page, real_site: str) -> None:
     expect(results.first).to_be_visible(timeout=20_000)
     expect(page.locator(".md-search-result")).to_contain_text("Repairing")
     assert "accountability" not in page.url
+
+
+# One critical item per quiz that has them: (quiz, item text starts with, the answer chosen).
+DANGER = [
+    ("safety-check", "In the past 12 months, how often has your partner choked", "Once"),
+    ("trust-destroyers", "I block my partner's way", "Rarely"),
+    ("repair-readiness", "I threaten my partner.", "Rarely"),
+    ("vulnerability-cycle", "My partner uses things I told them in confidence against me.", "Rarely"),
+]
+
+
+@pytest.mark.parametrize(("quiz_id", "item_text", "answer"), DANGER, ids=[case[0] for case in DANGER])
+def test_one_danger_answer_changes_what_the_reader_sees(
+    page: Page, real_site: str, quiz_id: str, item_text: str, answer: str
+) -> None:
+    """With one critical answer and the rest at their best, the result opens with help and offers no couples work."""
+    page.goto(real_site + QUIZ_PAGES[quiz_id])
+    form = page.locator(f"form[data-quiz='{quiz_id}']")
+    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
+    for fieldset in form.locator("fieldset").all():
+        fieldset.locator("input[type=radio]:not([data-critical])").last.check()
+    target = form.locator("fieldset", has=page.locator("legend", has_text=item_text))
+    target.get_by_label(answer, exact=True).check()
+    form.get_by_role("button", name="Show my results").click()
+    result = form.locator("[data-quiz-result]")
+    expect(result.locator(".bb-result__overall")).to_be_visible()
+    links = result.get_by_role("link")
+    expect(links.first).to_have_attribute("href", "../help/")
+    expect(result.locator(".bb-result__alert")).to_be_visible()
+    first_text = result.locator(".bb-result > *").first
+    expect(first_text).to_have_class(re.compile("bb-result__alert"))
+    expect(result.locator(".bb-result__overall .bb-score__value")).to_have_count(0)
+    hrefs = [link.get_attribute("href") or "" for link in links.all()]
+    assert [h for h in hrefs if re.search(r"action-plan|worksheet|repair|check-in", h)] == []

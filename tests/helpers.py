@@ -133,10 +133,14 @@ def site_headers(site_dir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def serve(site_dir: Path, sock: socket.socket) -> Iterator[str]:
-    """Serve ``site_dir`` on the already-bound socket; yields the origin URL with a slash."""
+def serve(site_dir: Path, sock: socket.socket, *, honour_headers: bool = True) -> Iterator[str]:
+    """Serve ``site_dir`` on the already-bound socket; yields the origin URL with a slash.
 
-    headers = site_headers(site_dir)
+    With ``honour_headers`` the server sends what ``_headers`` asks for, as Netlify or Cloudflare
+    Pages would; without, it is a host that ignores the file.
+    """
+
+    headers = site_headers(site_dir) if honour_headers else {}
 
     class Handler(_QuietHandler):
         site_headers = headers

@@ -675,3 +675,16 @@ def test_property_no_band_beside_a_critical_answer(
     assert result["overall"]["band"]["critical"] is True
     assert by_id(result)[item["subscale"]]["band"]["critical"] is True
     assert result["focus_areas"] == []
+
+
+@pytest.mark.parametrize("raised", ["SystemExit(2)", "KeyError('x')", "RecursionError()"])
+def test_score_json_returns_an_extension_crash_as_data(raised: str) -> None:
+    """Whatever an extension raises, SystemExit included, the worker gets an error reply, not a dead scorer."""
+    spec = make_spec([{"id": "q", "subscale": "a"}])
+    spec["extension"] = {
+        "filename": "crash.py",
+        "source": f"def interpret(result, answers):\n    raise {raised}\n",
+    }
+    out = json.loads(score_json(json.dumps(spec), json.dumps({"q": 1})))
+    assert out["ok"] is False
+    assert out["error"].split(":")[0] == raised.split("(")[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -370,3 +371,37 @@ def test_load_quizzes_loads_every_file_in_a_directory(tmp_path: Path) -> None:
     assert sorted(quizzes) == ["ext-demo", "sample"]
     assert quizzes["sample"]["title"] == "Sample check"
     assert quizzes["ext-demo"]["title"] == "Extension demo"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a.png", "//example.org/a.png", " HTTP://example.org/a.png"]
+)
+def test_images_from_other_hosts_are_rejected(url: str) -> None:
+    """Quiz Markdown may not load an image from another host (it would tell that host who reads)."""
+    with pytest.raises(ValueError, match="would load from another host"):
+        markdown_to_html(f"![pixel]({url})")
+
+
+def test_alias_bomb_fails_fast_with_its_line(tmp_path: Path) -> None:
+    """A few hundred bytes of nested YAML aliases are refused quickly, naming where, not expanded."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    path = tmp_path / "bomb.yml"
+    path.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    assert path.stat().st_size < 1000
+    started = time.monotonic()
+    with pytest.raises(QuizError, match=r"^quizzes/bomb\.yml:\d+: a\d+\[\d+\].*more than 50000 values"):
+        load_quiz(path, display_name="quizzes/bomb.yml")
+    assert time.monotonic() - started < 5  # the 10**9 values are never built: seconds, not minutes
+
+
+def test_extension_system_exit_is_a_located_error(tmp_path: Path) -> None:
+    """An extension that calls sys.exit() fails the build with file, line and key, not a silent stop."""
+    quiz = sample_copy(tmp_path, "recommendations:", "extension: sample.py\nrecommendations:")
+    (tmp_path / "sample.py").write_text(
+        "import sys\n\ndef interpret(result, answers):\n    sys.exit(3)\n", encoding="utf-8"
+    )
+    with pytest.raises(QuizError) as caught:
+        load_quiz(quiz, display_name="quizzes/sample.yml")
+    assert str(caught.value).startswith("quizzes/sample.yml:")
+    assert "extension: scoring a sample failed: SystemExit: 3" in str(caught.value)

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from brickbybrick.plugin import csp
-from helpers import ROOT, build
-
-LOCAL = "http://127.0.0.1:8000/"
+from helpers import ROOT, BuiltSite
 
 
 class _Urls(HTMLParser):
@@ -29,11 +27,9 @@ class _Urls(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    done = build(ROOT, out, LOCAL)
-    assert done.returncode == 0, done.stderr
-    return out
+def site(real_site_build: BuiltSite) -> Path:
+    """The files of the guide's one build in this test session."""
+    return real_site_build.site_dir
 
 
 def _pages(site: Path) -> list[Path]:
@@ -47,7 +43,7 @@ def test_no_url_to_another_host_except_chosen_links(site: Path) -> None:
         parser = _Urls()
         parser.feed(page.read_text(encoding="utf-8"))
         for tag, url, attrs in parser.found:
-            if not re.match(r"^(https?:)?//", url) or url.startswith(LOCAL):
+            if not re.match(r"^(https?:)?//", url) or url.startswith("http://127.0.0.1:"):
                 continue
             if tag != "a":
                 problems.append(f"{page.relative_to(site)}: <{tag}> loads {url}")

@@ -528,5 +528,5 @@ def score_json(spec_json: str, answers_json: str) -> str:
         spec: Spec = json.loads(spec_json)
         result = score(spec, json.loads(answers_json))
         return json.dumps({"ok": True, "result": result, "html": render_result_html(result, spec)})
-    except Exception as error:  # noqa: BLE001 - errors cross the worker boundary as data
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - errors cross the worker boundary as data
         return json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"})

@@ -53,6 +53,11 @@ def format_path(path: KeyPath) -> str:
 # --------------------------------------------------------------------------- YAML with lines
 
 
+#: The most values a quiz file may hold once YAML aliases are expanded: a real quiz holds a few
+#: thousand; a 300-byte "billion laughs" alias bomb would otherwise expand without end.
+MAX_VALUES = 50_000
+
+
 @dataclass
 class Located:
     """Parsed YAML plus the line (1-based) of every key path in it."""
@@ -60,6 +65,7 @@ class Located:
     filename: str
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    values: int = 0
 
     def line(self, path: KeyPath) -> int | None:
         while path not in self.lines and path:
@@ -94,6 +100,9 @@ def parse_yaml(text: str, filename: str) -> Located:
 
 def _convert(node: yaml.Node, path: KeyPath, located: Located, parents: frozenset[int]) -> Any:
     located.lines[path] = node.start_mark.line + 1
+    located.values += 1
+    if located.values > MAX_VALUES:
+        raise located.error(path, f"more than {MAX_VALUES} values once aliases are expanded (an alias bomb?)")
     if id(node) in parents:
         raise located.error(path, "an alias refers to itself (recursive YAML anchor)")
     inside = parents | {id(node)}
@@ -280,9 +289,11 @@ class _LinkCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
+        self.sources: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.urls += [value or "" for name, value in attrs if name in {"href", "src"}]
+        self.sources += [value or "" for name, value in attrs if name == "src"]
 
 
 def _unsafe_url(url: str) -> bool:
@@ -308,6 +319,9 @@ def markdown_to_html(source: str) -> str:
     for url in links.urls:
         if _unsafe_url(url):
             raise ValueError(f"link {url!r} uses a scheme other than {', '.join(SAFE_SCHEMES)}")
+    for url in links.sources:
+        if re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE):
+            raise ValueError(f"image {url!r} would load from another host: serve it from the site instead")
     return rendered
 
 
@@ -570,7 +584,7 @@ def _try_scoring(spec: engine.Spec, doc: Located) -> None:
         }
         try:
             engine.score(sample, answers)
-        except Exception as error:  # noqa: BLE001 - any failure of the author's module is reported
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - any failure of the author's module is reported
             raise doc.error(
                 ("extension",), f"scoring a sample failed: {type(error).__name__}: {error}"
             ) from None

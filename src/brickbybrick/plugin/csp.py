@@ -54,7 +54,7 @@ def policy(script_hashes: Iterable[str], *, header: bool = False) -> str:
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
-        "worker-src 'self'",
+        "worker-src 'self' blob:",  # the scorer starts from a blob: module, inheriting this policy
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'none'",

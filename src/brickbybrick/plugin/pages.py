@@ -82,3 +82,48 @@ def quiz_calls(markdown: str) -> list[QuizCall]:
             )
         calls.append(QuizCall(whole["id"], line))
     return calls
+
+
+# Raw HTML a chapter may not carry: it would run, leave or load from elsewhere. The site's policy
+# hashes the theme's own inline scripts only; nothing a page says can widen it.
+FORBIDDEN_HTML = (
+    (re.compile(r"<script\b", re.IGNORECASE), "an inline <script> (put code in the plugin, not in a page)"),
+    (
+        re.compile(r"""<meta\b[^>]*http-equiv\s*=\s*["']?refresh""", re.IGNORECASE),
+        'a <meta http-equiv="refresh"> (it navigates away)',
+    ),
+    (re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.IGNORECASE), "an inline event handler attribute"),
+    (
+        re.compile(
+            r"""<[a-z][^>]*\s(?:src|srcset|poster|data|action|formaction)\s*=\s*["']?\s*(?:https?:)?//""",
+            re.IGNORECASE,
+        ),
+        "a resource loaded from another host (serve it from docs/ instead)",
+    ),
+    (
+        re.compile(r"<(?:iframe|object|embed|base|link)\b", re.IGNORECASE),
+        "an <iframe>, <object>, <embed>, <base> or <link>",
+    ),
+    (
+        re.compile(r"!\[[^\]]*\]\(\s*<?(?:https?:)?//"),
+        "an image loaded from another host (serve it from docs/ instead)",
+    ),
+)
+FENCE = re.compile(r"^\s*(```|~~~)")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def unsafe_html(markdown: str) -> tuple[int, str] | None:
+    """The first line (1-based) of ``markdown`` with HTML that would run, leave or load elsewhere."""
+    fenced = False
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith("    "):
+            continue
+        visible = CODE_SPAN.sub("", line)
+        for pattern, what in FORBIDDEN_HTML:
+            if pattern.search(visible):
+                return number, what
+    return None

@@ -32,7 +32,7 @@ from mkdocs.utils import get_relative_url
 from brickbybrick import engine, helpfile, render
 from brickbybrick.plugin import csp, pdf
 from brickbybrick.plugin.config import BrickByBrickConfig
-from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls
+from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls, unsafe_html
 from brickbybrick.plugin.runtime import PACKAGE_DIR, Runtime, RuntimeFilesError, prepare
 from brickbybrick.quizfile import QuizError, load_quizzes, markdown_to_html
 
@@ -43,6 +43,8 @@ ASSET_PREFIX = "assets/brickbybrick/"
 SCRIPTS = ("javascripts/safety.js", "javascripts/quiz.js")
 MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+THEME_STORAGE = re.compile(r"<script>__md_scope=.*?</script>", re.DOTALL)
+THEME_BUNDLE = re.compile(r'src="(?P<base>[^"]*)assets/javascripts/bundle\.')
 
 
 class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
@@ -160,6 +162,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         where = f"{self.docs_dir.name}/{page.file.src_uri}"
         source = page.file.content_string
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+        if found := unsafe_html(markdown):
+            line, what = found
+            raise PluginError(f"{where}:{line + offset}: the page has {what}; the site's policy allows none")
         try:
             calls = quiz_calls(markdown)
         except QuizCallError as error:
@@ -259,8 +264,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         return self._finish(output_content)
 
     def _finish(self, output: str) -> str:
-        """The quick exit first in ``<body>``; the CSP first in ``<head>``."""
+        """The quick exit first in ``<body>``; theme settings in memory; the CSP first in ``<head>``."""
         output = BODY_OPEN.sub(lambda match: match.group(0) + self._quick_exit(), output, count=1)
+        bundle = THEME_BUNDLE.search(output)
+        if bundle is not None:  # Material: its settings go to memory, not to the device's storage
+            memory = f'<script src="{bundle["base"]}{ASSET_PREFIX}javascripts/memory.js"></script>'
+            output = THEME_STORAGE.sub(lambda match: match.group(0) + memory, output, count=1)
         self.script_hashes.update(csp.inline_script_hashes(output))
         return csp.add_meta_policy(output)
 

@@ -19,7 +19,15 @@ const STATE_TEXT = {
 function createScorer(runtime) {
   const pyodideURL = new URL(runtime.dataset.pyodide, location.href).href;
   const lockURL = new URL(runtime.dataset.engineLock, location.href).href;
-  const worker = new Worker(new URL("scorer-worker.js", import.meta.url), { type: "module" });
+  // The worker starts from a blob: module that imports the real one. A worker loaded from a
+  // URL takes its Content-Security-Policy only from its own response headers (a <meta> policy
+  // does not reach it, and some hosts send no headers); a blob: worker inherits this page's
+  // policy, so the scorer cannot fetch another host or eval, whatever the host sends.
+  const realWorker = new URL("scorer-worker.js", import.meta.url).href;
+  const bootstrap = URL.createObjectURL(
+    new Blob([`import ${JSON.stringify(realWorker)};\n`], { type: "text/javascript" }),
+  );
+  const worker = new Worker(bootstrap, { type: "module" });
   const listeners = new Set();
   const pending = new Map();
   const registered = new Map(); // quiz id -> the spec text the worker holds
@@ -41,6 +49,7 @@ function createScorer(runtime) {
   const timer = setTimeout(() => settle("unavailable", "not ready after 30 s"), READY_TIMEOUT_MS);
 
   worker.addEventListener("message", ({ data }) => {
+    URL.revokeObjectURL(bootstrap);
     const problem = problemWith(data);
     if (problem) {
       settle("unavailable", `the scorer sent ${problem}`);

@@ -1,7 +1,7 @@
 // Safety on every page: the quick exit (click, or Shift pressed 3 times) and forgetting
 // answers whenever the page is hidden or comes back from the back/forward cache.
 const SHIFT_PRESSES = 3;
-const SHIFT_WINDOW_MS = 2000;
+const SHIFT_WINDOW_MS = 5000;
 
 function exitControl() {
   return document.querySelector("[data-quick-exit]");
@@ -29,16 +29,39 @@ document.addEventListener("click", (event) => {
   quickExit();
 });
 
-let shiftTimes = [];
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "Shift" || event.repeat) return;
-  const now = performance.now();
-  shiftTimes = [...shiftTimes.filter((t) => now - t < SHIFT_WINDOW_MS), now];
-  if (shiftTimes.length >= SHIFT_PRESSES) {
-    shiftTimes = [];
-    quickExit();
-  }
-});
+// Shift pressed on its own 3 times (GOV.UK "Exit this page"): a Shift held for a capital letter
+// never counts, any other key starts the count again, and the presses must come within a few
+// seconds of each other. Typing "I said I am OK" or "DVA" never leaves the page.
+let shiftPresses = 0;
+let shiftAlone = false;
+let shiftTimer = 0;
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key !== "Shift") {
+      shiftPresses = 0;
+      shiftAlone = false;
+    } else if (!event.repeat) {
+      shiftAlone = true;
+    }
+  },
+  true,
+);
+document.addEventListener(
+  "keyup",
+  (event) => {
+    if (event.key !== "Shift" || !shiftAlone) return;
+    shiftAlone = false;
+    shiftPresses += 1;
+    clearTimeout(shiftTimer);
+    shiftTimer = setTimeout(() => (shiftPresses = 0), SHIFT_WINDOW_MS);
+    if (shiftPresses >= SHIFT_PRESSES) {
+      shiftPresses = 0;
+      quickExit();
+    }
+  },
+  true,
+);
 
 addEventListener("pagehide", forgetAnswers);
 addEventListener("pageshow", (event) => {

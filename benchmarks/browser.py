@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT_MS = 120_000  # a loaded 2-core machine can take ~10 s for a cold Pyodide start
 PYODIDE_PARTS = ("/assets/pyodide/", "/assets/engine/")

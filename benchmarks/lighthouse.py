@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.helpers import ROOT
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 PRESET = "desktop"

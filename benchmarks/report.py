@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from tests.conftest import CHROMIUM
-from tests.helpers import ROOT
+from tests.helpers import CHROMIUM, ROOT
 
 from benchmarks import lighthouse
 from benchmarks.browser import BrowserResults, PageRun

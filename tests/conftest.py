@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from brickbybrick.plugin.pdf import QUIET_FLAGS
-from helpers import ROOT, BuiltSite, build, free_port, serve
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Every host but the local one fails to resolve: a third-party request fails loudly.
-OFFLINE_GUARD = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
-CHROMIUM_ARGS = [*QUIET_FLAGS, OFFLINE_GUARD]
+from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, BuiltSite, build, free_port, serve
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,13 @@ from typing import ClassVar
 
 import yaml
 
+from brickbybrick.plugin.pdf import QUIET_FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# Every host but the local one fails to resolve: a third-party request fails loudly.
+OFFLINE_GUARD = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+CHROMIUM_ARGS = [*QUIET_FLAGS, OFFLINE_GUARD]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -108,11 +115,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         ".wasm": "application/wasm",
     }
 
-    site_headers: ClassVar[dict[str, str]] = {}
+    site_rules: ClassVar[list[tuple[str, dict[str, str]]]] = []
 
     def end_headers(self) -> None:
         # Send what the site's _headers file asks for, as a host that honours it would.
-        for name, value in self.site_headers.items():
+        for name, value in headers_for(self.site_rules, self.path).items():
             self.send_header(name, value)
         super().end_headers()
 
@@ -120,16 +127,31 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def site_headers(site_dir: Path) -> dict[str, str]:
-    """The headers that ``site_dir/_headers`` sets for ``/*`` (none if there is no file)."""
+def site_headers(site_dir: Path) -> list[tuple[str, dict[str, str]]]:
+    """The rules of ``site_dir/_headers``: (path pattern, headers), in order (none without a file)."""
     path = site_dir / "_headers"
     if not path.exists():
-        return {}
-    headers = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        name, _, value = line.strip().partition(": ")
-        headers[name] = value
-    return headers
+        return []
+    rules: list[tuple[str, dict[str, str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            rules.append((line.strip(), {}))
+        else:
+            name, _, value = line.strip().partition(": ")
+            rules[-1][1][name] = value
+    return rules
+
+
+def headers_for(rules: list[tuple[str, dict[str, str]]], url_path: str) -> dict[str, str]:
+    """The headers a Netlify-style host sends for ``url_path``: every matching rule, in order."""
+    found: dict[str, str] = {}
+    for pattern, headers in rules:
+        regex = "^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$"
+        if re.match(regex, url_path.split("?")[0]):
+            found.update(headers)
+    return found
 
 
 @contextmanager
@@ -140,10 +162,10 @@ def serve(site_dir: Path, sock: socket.socket, *, honour_headers: bool = True) -
     Pages would; without, it is a host that ignores the file.
     """
 
-    headers = site_headers(site_dir) if honour_headers else {}
+    rules = site_headers(site_dir) if honour_headers else []
 
     class Handler(_QuietHandler):
-        site_headers = headers
+        site_rules = rules
 
     def handler(*args: object, **kwargs: object) -> _QuietHandler:
         return Handler(*args, directory=str(site_dir), **kwargs)  # type: ignore[arg-type]

@@ -78,8 +78,7 @@ def test_wheel_carries_pyodide_and_no_guide_content(wheel: Path) -> None:
             archive.read(name).decode("utf-8", "replace")
             for name in names
             # the package's code, assets and templates (its README, in METADATA, describes this guide)
-            if name.endswith((".py", ".js", ".css", ".html", ".json", ".txt"))
-            and "pyodide/" not in name
+            if name.endswith((".py", ".js", ".css", ".html", ".json", ".txt")) and "pyodide/" not in name
         )
     for name in (
         "pyodide.mjs",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 from quizpage import QuizForm
 
@@ -99,6 +100,31 @@ def test_engine_wheel_tampered_is_refused(page: Page) -> None:
     page.route("**/assets/engine/**/*.whl", tamper)
     page.goto("quiz/")
     QuizForm(page, "sample").expect_unavailable()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name"),
+    [
+        ("**/assets/pyodide/*/pyodide.asm.wasm", "pyodide.asm.wasm"),
+        ("**/assets/pyodide/*/python_stdlib.zip", "python_stdlib.zip"),
+        ("**/assets/pyodide/*/pyodide.mjs", "pyodide.mjs"),
+        ("**/assets/engine/*/pyodide-lock.json", "pyodide-lock.json"),
+    ],
+)
+def test_tampered_pyodide_file_is_refused_before_it_runs(page: Page, pattern: str, name: str) -> None:
+    """A Pyodide file or lockfile changed on the way fails its sha256 check in the worker; the page says so."""
+
+    def tamper(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        route.fulfill(response=response, body=response.body() + b" ")
+
+    page.route(pattern, tamper)
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    quiz.expect_unavailable()
+    quiz.answer("c1", "Often")
+    quiz.submit.click()
+    quiz.expect_result_contains(f"{name} is not the file this site was built with (sha256 differs)")
 
 
 def test_extension_note_appears(page: Page) -> None:

@@ -87,8 +87,15 @@ def add_meta_policy(html: str) -> str:
     return html[: match.end()] + tag + html[match.end() :]
 
 
+#: Paths of pages (directory URLs and .html files): never stored, so Back cannot bring answers back.
+PAGE_PATHS = ("/", "/*/", "/*.html")
+
+
 def headers_file(script_hashes: Iterable[str]) -> str:
-    """A ``_headers`` file applying the policy (and a few safe defaults) to every path."""
+    """A ``_headers`` file (Netlify / Cloudflare Pages): the policy and safe defaults on every path,
+    ``Cache-Control: no-store`` on pages."""
     lines = ["/*", f"  Content-Security-Policy: {policy(script_hashes, header=True)}"]
     lines += [f"  {name}: {value}" for name, value in HEADER_EXTRAS.items()]
+    for path in PAGE_PATHS:
+        lines += [path, "  Cache-Control: no-store"]
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ The macros (:mod:`brickbybrick.macros`) read this instance's state.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -221,7 +222,11 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         assert self.runtime is not None
         pyodide = self.site_href(self.runtime.pyodide_path, page)
         lock = self.site_href(self.runtime.engine_path, page) + "pyodide-lock.json"
-        attrs = f'data-pyodide="{html.escape(pyodide)}" data-engine-lock="{html.escape(lock)}"'
+        integrity = html.escape(json.dumps(self.runtime.integrity, separators=(",", ":")))
+        attrs = (
+            f'data-pyodide="{html.escape(pyodide)}" data-engine-lock="{html.escape(lock)}" '
+            f'data-integrity="{integrity}"'
+        )
         if tag == "meta":
             return f'<meta name="bb-runtime" content="scorer" {attrs}>'
         return f'<div class="bb-runtime" hidden {attrs}></div>'

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,11 +100,13 @@ def _same_content(a: Path, b: Path) -> bool:
 
 @dataclass(frozen=True)
 class Runtime:
-    """What the browser loads: Pyodide (by version) and the engine wheel (by content hash)."""
+    """What the browser loads: Pyodide (by version) and the engine wheel and lockfile (by hash)."""
 
     pyodide_version: str
+    pyodide_sha256: dict[str, str]
     wheel_name: str
     wheel: bytes
+    lock: bytes
 
     @property
     def digest(self) -> str:
@@ -117,23 +120,39 @@ class Runtime:
     def engine_path(self) -> str:
         return f"assets/engine/{self.digest[:16]}/"
 
-    def install(self, site_dir: Path) -> None:
-        """Link Pyodide into the site; write the wheel and a lockfile that pins its sha256."""
-        from pyodide_lock import PyodideLockSpec
-        from pyodide_lock.utils import add_wheels_to_spec
+    @property
+    def integrity(self) -> dict[str, str]:
+        """sha256 (hex) of every file the scorer loads, checked in the worker before use."""
+        return {
+            **{name: self.pyodide_sha256[name] for name in PYODIDE_FILES[:-1]},
+            "pyodide-lock.json": hashlib.sha256(self.lock).hexdigest(),
+        }
 
+    def install(self, site_dir: Path) -> None:
+        """Link Pyodide into the site (once per build); write the wheel and its lockfile."""
         for name in PYODIDE_FILES[:-1]:
             link_or_copy(PYODIDE_DIR / name, site_dir / self.pyodide_path / name)
         engine_out = site_dir / self.engine_path
         engine_out.mkdir(parents=True, exist_ok=True)
-        wheel_path = engine_out / self.wheel_name
-        wheel_path.write_bytes(self.wheel)
+        (engine_out / self.wheel_name).write_bytes(self.wheel)
+        (engine_out / "pyodide-lock.json").write_bytes(self.lock)
+
+
+def engine_lock(wheel_name: str, wheel: bytes) -> bytes:
+    """A ``pyodide-lock.json`` holding only the engine, pinned by its sha256."""
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock.utils import add_wheels_to_spec
+
+    with tempfile.TemporaryDirectory(prefix="bb-engine-") as tmp:
+        wheel_path = Path(tmp) / wheel_name
+        wheel_path.write_bytes(wheel)
         lock = PyodideLockSpec.from_json(PYODIDE_DIR / "pyodide-lock.json")
         lock = add_wheels_to_spec(lock, [wheel_path])
         # Only the engine is ever loaded from this lockfile; keeping the core's own entries
-        # would point them at this folder, where they are not.
+        # would point them at the engine's folder, where they are not.
         lock.packages = {name: pkg for name, pkg in lock.packages.items() if name == "brickbybrick"}
-        lock.to_json(engine_out / "pyodide-lock.json")
+        lock.to_json(Path(tmp) / "pyodide-lock.json")
+        return (Path(tmp) / "pyodide-lock.json").read_bytes()
 
 
 def build_wheel() -> tuple[str, bytes]:
@@ -168,10 +187,12 @@ def build_wheel() -> tuple[str, bytes]:
 
 
 def prepare() -> Runtime:
-    """Check the shipped Pyodide and build the engine wheel: once per build."""
+    """Check the shipped Pyodide and build the engine wheel and its lockfile: once per build."""
     version = verify_pyodide(PYODIDE_DIR)
+    files = manifest()["files"]
+    assert isinstance(files, dict)
     name, wheel = build_wheel()
-    return Runtime(version, name, wheel)
+    return Runtime(version, dict(files), name, wheel, engine_lock(name, wheel))
 
 
 def main() -> None:

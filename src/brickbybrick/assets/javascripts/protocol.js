@@ -2,7 +2,8 @@
 // The one definition of the messages between a page (quiz.js) and the scorer worker
 // (scorer-worker.js). Every message carries the protocol version; errors travel as data.
 //
-//   page -> worker  init      {pyodideURL, lockURL}        load Pyodide and the engine
+//   page -> worker  init      {pyodideURL, lockURL, integrity}  load Pyodide and the engine, each file
+//                                                               checked against its sha256 first
 //                   register  {quiz, spec}                 a quiz's spec, once per quiz
 //                   score     {id, quiz, answers}          score answers against a registered quiz
 //   worker -> page  ready | failed {error}
@@ -12,7 +13,7 @@
 export const PROTOCOL_VERSION = 1;
 
 /**
- * @typedef {{v: number, type: "init", pyodideURL: string, lockURL: string}} InitMessage
+ * @typedef {{v: number, type: "init", pyodideURL: string, lockURL: string, integrity: Record<string, string>}} InitMessage
  * @typedef {{v: number, type: "register", quiz: string, spec: object}} RegisterMessage
  * @typedef {{v: number, type: "score", id: number, quiz: string, answers: Record<string, string | null>}} ScoreMessage
  * @typedef {InitMessage | RegisterMessage | ScoreMessage} ToWorker

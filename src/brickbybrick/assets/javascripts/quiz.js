@@ -83,7 +83,8 @@ function createScorer(runtime) {
     event.preventDefault();
     settle("unavailable", event.message || "the scorer could not start");
   });
-  worker.postMessage(message("init", { pyodideURL, lockURL }));
+  const integrity = JSON.parse(runtime.dataset.integrity || "{}");
+  worker.postMessage(message("init", { pyodideURL, lockURL, integrity }));
 
   self.subscribe = (listener) => {
     listeners.add(listener);

@@ -8,8 +8,49 @@ let engine = null;
 /** quiz id -> the quiz's spec as JSON, sent once per quiz. */
 const specs = new Map();
 
-/** @param {{pyodideURL: string, lockURL: string}} options */
-async function init({ pyodideURL, lockURL }) {
+/** @param {ArrayBuffer} bytes */
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Fetch every file the scorer runs, check each against the sha256 the site was built with, and
+ * serve Pyodide's own requests for them from these checked bytes: a file changed on the way
+ * (or on the host) is refused before any of it runs. The modules are checked the same way
+ * before they are imported.
+ * @param {string} pyodideURL
+ * @param {string} lockURL
+ * @param {Record<string, string>} integrity file name -> sha256 (hex)
+ */
+async function fetchChecked(pyodideURL, lockURL, integrity) {
+  const urlOf = (/** @type {string} */ name) => (name === "pyodide-lock.json" ? lockURL : pyodideURL + name);
+  /** @type {Map<string, ArrayBuffer>} */
+  const checked = new Map();
+  await Promise.all(
+    Object.entries(integrity).map(async ([name, expected]) => {
+      const response = await fetch(urlOf(name));
+      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+      const bytes = await response.arrayBuffer();
+      if ((await sha256Hex(bytes)) !== expected) {
+        throw new Error(`${name} is not the file this site was built with (sha256 differs)`);
+      }
+      checked.set(new URL(urlOf(name)).href, bytes);
+    }),
+  );
+  const networkFetch = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), pyodideURL).href;
+    const bytes = checked.get(url);
+    if (!bytes) return networkFetch(input, init);
+    const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+    return Promise.resolve(new Response(bytes.slice(0), { headers: { "Content-Type": type } }));
+  };
+}
+
+/** @param {{pyodideURL: string, lockURL: string, integrity: Record<string, string>}} options */
+async function init({ pyodideURL, lockURL, integrity }) {
+  await fetchChecked(pyodideURL, lockURL, integrity);
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   const pyodide = await loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL });
   // loadPackage does not reject when a download or the sha256 check fails: collect and raise.

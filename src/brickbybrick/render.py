@@ -74,7 +74,8 @@ def render_quiz(spec: Spec, *, href: Callable[[str], str], help_panel: str = "",
         '<div class="bb-quiz__actions">'
         '<button type="submit" class="md-button md-button--primary" data-quiz-submit hidden>Show my results</button>'
         '<button type="reset" class="md-button" data-quiz-reset>Clear my answers</button>'
-        '<p class="bb-quiz__state" data-quiz-state hidden></p>'
+        '<p class="bb-quiz__state" data-quiz-state role="status" aria-live="polite" hidden></p>'
+        '<button type="button" class="md-button" data-quiz-retry hidden>Try again</button>'
         "</div>"
         f'<div class="bb-quiz__result" data-quiz-result role="status" tabindex="-1"></div>'
         "</form></div>"

@@ -18,6 +18,7 @@ FIXTURE_PAGES = {
     "other.md": "# Other page\n\nNo quiz here. Back to the [sample quiz](quiz.md).\n",
     "extension.md": '# Extension quiz\n\n{{ quiz("ext-demo") }}\n',
     "hostile.md": '# Hostile strings\n\n{{ quiz("hostile") }}\n',
+    "loop.md": '# Loop\n\n{{ quiz("loop") }}\n',
     "help.md": "# Help\n\n## Get help\n\nCall someone you trust.\n",
 }
 
@@ -36,7 +37,7 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = mini_project(
         root / "project",
         pages=FIXTURE_PAGES,
-        quiz_dirs=(FIXTURES / "quizzes", FIXTURES / "extension", FIXTURES / "hostile"),
+        quiz_dirs=(FIXTURES / "quizzes", FIXTURES / "extension", FIXTURES / "hostile", FIXTURES / "loop"),
     )
     sock = free_port()
     origin = f"http://127.0.0.1:{sock.getsockname()[1]}/"

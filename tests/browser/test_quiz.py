@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -155,22 +156,83 @@ def test_without_javascript_form_is_answerable_and_help_shows(browser: Browser, 
     context.close()
 
 
-def test_scorer_not_ready_after_30_seconds_is_unavailable(page: Page) -> None:
-    """If Pyodide has not started after 30 s, the page says scoring is unavailable (clock fast-forwarded)."""
-    page.route("**/assets/pyodide/**", lambda route: None)  # never answered: the scorer hangs
+def test_stalled_download_gives_up_after_20_quiet_seconds_and_can_try_again(page: Page) -> None:
+    """A response that never finishes: "preparing" until 20 s pass with no byte, then unavailable with Try again."""
+    page.route("**/assets/pyodide/**", lambda route: None)  # never answered: nothing arrives
     start = datetime.now(UTC)
     page.clock.install(time=start)
     page.clock.pause_at(start + timedelta(seconds=1))  # from here on, only run_for moves the page's time
     page.goto("quiz/")
     quiz = QuizForm(page, "sample")
+    retry = quiz.form.get_by_role("button", name="Try again")
     expect(quiz.state).to_have_attribute("data-status", "preparing")
-    page.clock.run_for(28_000)
+    page.clock.run_for(19_000)
     expect(quiz.state).to_have_attribute("data-status", "preparing")
-    page.clock.run_for(2_000)
+    expect(retry).to_be_hidden()
+    page.clock.run_for(1_500)
     quiz.expect_unavailable()
-    quiz.answer("c1", "Often")
+    expect(quiz.state).to_contain_text("nothing arrived for 20 s")
+    quiz.answer("c1", "Often")  # answering works all along
+    page.unroute("**/assets/pyodide/**")
+    retry.click()
+    quiz.expect_ready()
+    for item, label in (("c2", "Rarely"), ("s1", "Often"), ("s2", "Rarely")):
+        quiz.answer(item, label)
     quiz.submit.click()
-    quiz.expect_result_contains("Scoring is unavailable right now", "not ready after 30 s")
+    quiz.expect_result_contains("Your results: Sample check")
+
+
+def test_progress_in_megabytes_on_a_slow_connection(page: Page) -> None:
+    """On a throttled connection the state counts megabytes as they arrive, then says ready."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": 3_000_000, "uploadThroughput": 1_000_000},
+    )
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    expect(quiz.state).to_have_text(
+        re.compile(r"^Preparing the scorer: [1-9]\d*\.\d of 1\d\.\d MB\. You can answer meanwhile\.$"),
+        timeout=20_000,
+    )
+    expect(quiz.state).to_have_attribute("aria-live", "polite")
+    quiz.expect_ready()
+
+
+def test_scoring_that_never_returns_is_stopped_and_the_scorer_restarts(page: Page) -> None:
+    """An extension that loops: after 10 s the page says so, replaces the worker, and scores the next answers."""
+    page.clock.install()
+    page.goto("loop/")
+    quiz = QuizForm(page, "loop")
+    quiz.expect_ready()
+    quiz.answer("q1", "Sometimes")  # the extension loops on this answer
+    quiz.answer("q2", "Often")
+    quiz.submit.click()
+    expect(quiz.result).to_be_empty()
+    page.clock.fast_forward(10_500)
+    quiz.expect_result_contains("took more than 10 s and was stopped; the scorer is starting again")
+    quiz.expect_ready()
+    quiz.answer("q1", "Often")
+    quiz.submit.click()
+    quiz.expect_result_contains("Your results: Loop check", "100 out of 100")
+
+
+def test_a_form_changed_by_hand_never_breaks_the_script(page: Page, console_errors: list[str]) -> None:
+    """With a question's fieldset removed (devtools, an extension), submitting names it as missing without an error."""
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    quiz.expect_ready()
+    quiz.answer("c1", "Often")
+    quiz.answer("s1", "Often")
+    quiz.answer("s2", "Never")
+    page.evaluate("document.querySelector(\"fieldset[data-item='c2']\").remove()")
+    quiz.submit.click()
+    quiz.expect_result_contains(
+        "1 question is still unanswered", "Question 2: I worry about how my partner will react."
+    )
+    expect(quiz.result).to_be_focused()
+    assert console_errors == []
 
 
 def test_scorer_worker_replies_to_every_message(page: Page) -> None:

@@ -222,11 +222,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         assert self.runtime is not None
         pyodide = self.site_href(self.runtime.pyodide_path, page)
         lock = self.site_href(self.runtime.engine_path, page) + "pyodide-lock.json"
-        integrity = html.escape(json.dumps(self.runtime.integrity, separators=(",", ":")))
-        attrs = (
-            f'data-pyodide="{html.escape(pyodide)}" data-engine-lock="{html.escape(lock)}" '
-            f'data-integrity="{integrity}"'
-        )
+        files = html.escape(json.dumps(self.runtime.files, separators=(",", ":")))
+        attrs = f'data-pyodide="{html.escape(pyodide)}" data-engine-lock="{html.escape(lock)}" data-files="{files}"'
         if tag == "meta":
             return f'<meta name="bb-runtime" content="scorer" {attrs}>'
         return f'<div class="bb-runtime" hidden {attrs}></div>'

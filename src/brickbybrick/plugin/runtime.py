@@ -121,12 +121,18 @@ class Runtime:
         return f"assets/engine/{self.digest[:16]}/"
 
     @property
-    def integrity(self) -> dict[str, str]:
-        """sha256 (hex) of every file the scorer loads, checked in the worker before use."""
-        return {
-            **{name: self.pyodide_sha256[name] for name in PYODIDE_FILES[:-1]},
-            "pyodide-lock.json": hashlib.sha256(self.lock).hexdigest(),
+    def files(self) -> dict[str, dict[str, str | int]]:
+        """Every file the scorer loads, with its sha256 (checked in the worker) and its size
+        (for the progress a reader sees)."""
+        listed: dict[str, dict[str, str | int]] = {
+            name: {"sha256": self.pyodide_sha256[name], "bytes": (PYODIDE_DIR / name).stat().st_size}
+            for name in PYODIDE_FILES[:-1]
         }
+        listed["pyodide-lock.json"] = {
+            "sha256": hashlib.sha256(self.lock).hexdigest(),
+            "bytes": len(self.lock),
+        }
+        return listed
 
     def install(self, site_dir: Path) -> None:
         """Link Pyodide into the site (once per build); write the wheel and its lockfile."""

@@ -2,26 +2,28 @@
 // The one definition of the messages between a page (quiz.js) and the scorer worker
 // (scorer-worker.js). Every message carries the protocol version; errors travel as data.
 //
-//   page -> worker  init      {pyodideURL, lockURL, integrity}  load Pyodide and the engine, each file
-//                                                               checked against its sha256 first
+//   page -> worker  init      {pyodideURL, lockURL, files}  load Pyodide and the engine, each file
+//                                                           checked against its sha256 first
 //                   register  {quiz, spec}                 a quiz's spec, once per quiz
 //                   score     {id, quiz, answers}          score answers against a registered quiz
-//   worker -> page  ready | failed {error}
+//   worker -> page  progress  {received, total}            bytes of the scorer's files so far
+//                   ready | failed {error}
 //                   scored    {id, ok, result?, html?, error?}
 //                   error     {id?, error}                 a message the worker cannot take
 
 export const PROTOCOL_VERSION = 1;
 
 /**
- * @typedef {{v: number, type: "init", pyodideURL: string, lockURL: string, integrity: Record<string, string>}} InitMessage
+ * @typedef {{v: number, type: "init", pyodideURL: string, lockURL: string, files: Record<string, {sha256: string, bytes: number}>}} InitMessage
  * @typedef {{v: number, type: "register", quiz: string, spec: object}} RegisterMessage
  * @typedef {{v: number, type: "score", id: number, quiz: string, answers: Record<string, string | null>}} ScoreMessage
  * @typedef {InitMessage | RegisterMessage | ScoreMessage} ToWorker
+ * @typedef {{v: number, type: "progress", received: number, total: number}} ProgressMessage
  * @typedef {{v: number, type: "ready"}} ReadyMessage
  * @typedef {{v: number, type: "failed", error: string}} FailedMessage
  * @typedef {{v: number, type: "scored", id: number, ok: boolean, result?: any, html?: string, error?: string}} ScoredMessage
  * @typedef {{v: number, type: "error", id?: number, error: string}} ErrorMessage
- * @typedef {ReadyMessage | FailedMessage | ScoredMessage | ErrorMessage} FromWorker
+ * @typedef {ProgressMessage | ReadyMessage | FailedMessage | ScoredMessage | ErrorMessage} FromWorker
  */
 
 /**

@@ -3,7 +3,13 @@
 // created on the first page with a quiz and survives navigation.instant page changes.
 import { message, problemWith } from "./protocol.js";
 
-const READY_TIMEOUT_MS = 30000;
+// The scorer gives up on a download only when nothing has arrived for this long (a slow phone
+// keeps going as long as bytes arrive), and on one scoring request after SCORE_TIMEOUT_MS
+// (an extension that loops): then the worker is replaced by a fresh one.
+const STALL_TIMEOUT_MS = 20000;
+const START_TIMEOUT_MS = 60000;
+const SCORE_TIMEOUT_MS = 10000;
+const PROGRESS_EVERY_MS = 2000;
 
 let scorer = null;
 // Results of this visit, in memory only (never stored): quiz id -> result.
@@ -16,46 +22,66 @@ const STATE_TEXT = {
     "Scoring is unavailable right now. Your answers stay on the page: you can still read the chapters and print this page.",
 };
 
+const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+
 function createScorer(runtime) {
   const pyodideURL = new URL(runtime.dataset.pyodide, location.href).href;
   const lockURL = new URL(runtime.dataset.engineLock, location.href).href;
+  const files = JSON.parse(runtime.dataset.files || "{}");
   // The worker starts from a blob: module that imports the real one. A worker loaded from a
   // URL takes its Content-Security-Policy only from its own response headers (a <meta> policy
   // does not reach it, and some hosts send no headers); a blob: worker inherits this page's
-  // policy, so the scorer cannot fetch another host or eval, whatever the host sends.
+  // policy, so the scorer can neither fetch another host nor load other script.
   const realWorker = new URL("scorer-worker.js", import.meta.url).href;
-  const bootstrap = URL.createObjectURL(
-    new Blob([`import ${JSON.stringify(realWorker)};\n`], { type: "text/javascript" }),
-  );
-  const worker = new Worker(bootstrap, { type: "module" });
   const listeners = new Set();
-  const pending = new Map();
-  const registered = new Map(); // quiz id -> the spec text the worker holds
+  const self = { status: "preparing", error: null, progress: null };
+  let worker = null;
+  let pending = new Map();
+  let registered = new Map(); // quiz id -> the spec text the worker holds
   let nextId = 1;
-  const self = { status: "preparing", error: null };
+  let timer = 0;
+
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  const wait = (ms, why) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => settle("unavailable", why), ms);
+  };
 
   function settle(status, error = null) {
     if (self.status !== "preparing") return;
     self.status = status;
     self.error = error;
     clearTimeout(timer);
-    if (status === "unavailable") {
-      worker.terminate();
-      for (const { reject } of pending.values()) reject(new Error(error));
-      pending.clear();
-    }
-    for (const listener of [...listeners]) listener();
+    if (status === "unavailable") stop(error);
+    notify();
   }
-  const timer = setTimeout(() => settle("unavailable", "not ready after 30 s"), READY_TIMEOUT_MS);
 
-  worker.addEventListener("message", ({ data }) => {
-    URL.revokeObjectURL(bootstrap);
+  function stop(why) {
+    worker?.terminate();
+    worker = null;
+    for (const { reject, timeout } of pending.values()) {
+      clearTimeout(timeout);
+      reject(new Error(why));
+    }
+    pending = new Map();
+    registered = new Map();
+  }
+
+  function onMessage({ data }) {
     const problem = problemWith(data);
     if (problem) {
       settle("unavailable", `the scorer sent ${problem}`);
       return;
     }
     switch (data.type) {
+      case "progress": // bytes are arriving: the download is alive
+        self.progress = { received: data.received, total: data.total };
+        wait(data.received >= data.total ? START_TIMEOUT_MS : STALL_TIMEOUT_MS,
+          data.received >= data.total ? "did not start within 60 s" : "nothing arrived for 20 s");
+        notify();
+        break;
       case "ready":
         settle("ready");
         break;
@@ -65,27 +91,49 @@ function createScorer(runtime) {
       case "scored": {
         const request = pending.get(data.id);
         pending.delete(data.id);
-        if (request) request.resolve(data);
+        if (request) {
+          clearTimeout(request.timeout);
+          request.resolve(data);
+        }
         break;
       }
       case "error": {
         const request = pending.get(data.id);
         pending.delete(data.id);
-        if (request) request.reject(new Error(data.error));
-        else settle("unavailable", data.error);
+        if (request) {
+          clearTimeout(request.timeout);
+          request.reject(new Error(data.error));
+        } else settle("unavailable", data.error);
         break;
       }
       default:
         settle("unavailable", `unknown message from the scorer: ${JSON.stringify(data.type)}`);
     }
-  });
-  worker.addEventListener("error", (event) => {
-    event.preventDefault();
-    settle("unavailable", event.message || "the scorer could not start");
-  });
-  const integrity = JSON.parse(runtime.dataset.integrity || "{}");
-  worker.postMessage(message("init", { pyodideURL, lockURL, integrity }));
+  }
 
+  function start() {
+    stop("restarted");
+    self.status = "preparing";
+    self.error = null;
+    self.progress = null;
+    const bootstrap = URL.createObjectURL(
+      new Blob([`import ${JSON.stringify(realWorker)};\n`], { type: "text/javascript" }),
+    );
+    worker = new Worker(bootstrap, { type: "module" });
+    worker.addEventListener("message", (event) => {
+      URL.revokeObjectURL(bootstrap);
+      onMessage(event);
+    });
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      settle("unavailable", event.message || "the scorer could not start");
+    });
+    wait(STALL_TIMEOUT_MS, "nothing arrived for 20 s");
+    worker.postMessage(message("init", { pyodideURL, lockURL, files }));
+    notify();
+  }
+
+  self.restart = start;
   self.subscribe = (listener) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -94,16 +142,17 @@ function createScorer(runtime) {
     self.status !== "preparing"
       ? Promise.resolve()
       : new Promise((resolve) => {
-          const stop = self.subscribe(() => {
-            stop();
+          const unsubscribe = self.subscribe(() => {
+            if (self.status === "preparing") return;
+            unsubscribe();
             resolve();
           });
         });
-  // A quiz's spec goes to the worker once (again only if a page at another depth gives it
-  // other link URLs); each submit sends only the answers.
+  // A quiz's spec goes to the worker once (again after a restart, or if a page at another
+  // depth gives it other link URLs); each submit sends only the answers.
   self.register = (specText) => {
     const spec = JSON.parse(specText);
-    if (registered.get(spec.id) !== specText) {
+    if (worker && registered.get(spec.id) !== specText) {
       registered.set(spec.id, specText);
       worker.postMessage(message("register", { quiz: spec.id, spec }));
     }
@@ -112,9 +161,16 @@ function createScorer(runtime) {
   self.score = (quiz, answers) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      // A request that never comes back (an extension that loops) replaces the worker.
+      const timeout = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error("scoring took more than 10 s and was stopped; the scorer is starting again"));
+        start();
+      }, SCORE_TIMEOUT_MS);
+      pending.set(id, { resolve, reject, timeout });
       worker.postMessage(message("score", { id, quiz, answers }));
     });
+  start();
   return self;
 }
 
@@ -134,21 +190,43 @@ function showMessage(region, text) {
   region.replaceChildren(paragraph);
 }
 
+function stateText() {
+  const progress = scorer.progress;
+  if (scorer.status === "preparing" && progress && progress.received < progress.total) {
+    return `Preparing the scorer: ${megabytes(progress.received)} of ${megabytes(progress.total)} MB. You can answer meanwhile.`;
+  }
+  if (scorer.status === "unavailable") return `${STATE_TEXT.unavailable} (${scorer.error})`;
+  return STATE_TEXT[scorer.status];
+}
+
 function bindForm(form) {
   if (form.dataset.bound) return;
   form.dataset.bound = "true";
-  const spec = scorer.register(form.dataset.quizSpec);
+  const specText = form.dataset.quizSpec;
+  const spec = scorer.register(specText);
   const region = form.querySelector("[data-quiz-result]");
   const state = form.querySelector("[data-quiz-state]");
-  form.querySelector("[data-quiz-submit]").hidden = false;
+  const retry = form.querySelector("[data-quiz-retry]");
+  const submit = form.querySelector("[data-quiz-submit]");
+  if (!region || !state || !submit) return; // a form changed by hand: leave it as plain HTML
+  submit.hidden = false;
 
+  // The state is a polite live region: it changes at most every PROGRESS_EVERY_MS while bytes
+  // arrive, and at once when the scorer is ready or unavailable.
+  let shownAt = 0;
   const showState = () => {
+    const now = performance.now();
+    const counting = scorer.status === "preparing" && scorer.progress;
+    if (counting && now - shownAt < PROGRESS_EVERY_MS && state.dataset.status === "preparing") return;
+    shownAt = now;
     state.hidden = false;
     state.dataset.status = scorer.status;
-    state.textContent = STATE_TEXT[scorer.status];
+    state.textContent = stateText();
+    if (retry) retry.hidden = scorer.status !== "unavailable";
   };
   showState();
-  const stop = scorer.subscribe(() => (form.isConnected ? showState() : stop()));
+  const unsubscribe = scorer.subscribe(() => (form.isConnected ? showState() : unsubscribe()));
+  retry?.addEventListener("click", () => scorer.restart());
 
   form.addEventListener("reset", () => {
     region.replaceChildren();
@@ -164,11 +242,12 @@ function bindForm(form) {
       showMessage(region, `${STATE_TEXT.unavailable} (${scorer.error})`);
       return;
     }
+    scorer.register(specText); // again after a restart; nothing is sent otherwise
     let reply;
     try {
       reply = await scorer.score(spec.id, answersOf(form, spec));
     } catch (error) {
-      showMessage(region, `${STATE_TEXT.unavailable} (${error.message})`);
+      showMessage(region, `Sorry, these answers could not be scored: ${error.message}.`);
       return;
     }
     if (!reply.ok) {
@@ -182,7 +261,8 @@ function bindForm(form) {
     } else {
       visitResults.delete(spec.id);
       const first = reply.result.missing[0];
-      form.querySelector(`#bb-${CSS.escape(spec.id)}-${CSS.escape(first.id)} input`).focus();
+      const input = form.querySelector(`#bb-${CSS.escape(spec.id)}-${CSS.escape(first.id)} input`);
+      (input ?? region).focus();
     }
   });
 }

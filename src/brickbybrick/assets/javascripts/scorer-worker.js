@@ -14,30 +14,54 @@ async function sha256Hex(bytes) {
   return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+const PROGRESS_EVERY_MS = 250;
+
 /**
- * Fetch every file the scorer runs, check each against the sha256 the site was built with, and
- * serve Pyodide's own requests for them from these checked bytes: a file changed on the way
- * (or on the host) is refused before any of it runs. The modules are checked the same way
- * before they are imported.
+ * Fetch every file the scorer runs, counting bytes for the page (progress) and checking each
+ * file against the sha256 the site was built with; then serve Pyodide's own requests for them
+ * from these checked bytes. A file changed on the way (or on the host) is refused before any
+ * of it runs. The two modules are checked the same way before they are imported.
  * @param {string} pyodideURL
  * @param {string} lockURL
- * @param {Record<string, string>} integrity file name -> sha256 (hex)
+ * @param {Record<string, {sha256: string, bytes: number}>} files
  */
-async function fetchChecked(pyodideURL, lockURL, integrity) {
+async function fetchChecked(pyodideURL, lockURL, files) {
   const urlOf = (/** @type {string} */ name) => (name === "pyodide-lock.json" ? lockURL : pyodideURL + name);
+  const total = Object.values(files).reduce((sum, file) => sum + file.bytes, 0);
+  let received = 0;
+  let reportedAt = 0;
+  const report = (/** @type {boolean} */ always) => {
+    const now = performance.now();
+    if (!always && now - reportedAt < PROGRESS_EVERY_MS) return;
+    reportedAt = now;
+    self.postMessage(message("progress", { received: Math.min(received, total), total }));
+  };
+  report(true);
   /** @type {Map<string, ArrayBuffer>} */
   const checked = new Map();
   await Promise.all(
-    Object.entries(integrity).map(async ([name, expected]) => {
+    Object.entries(files).map(async ([name, { sha256 }]) => {
       const response = await fetch(urlOf(name));
-      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-      const bytes = await response.arrayBuffer();
-      if ((await sha256Hex(bytes)) !== expected) {
+      if (!response.ok || !response.body) throw new Error(`${name}: HTTP ${response.status}`);
+      /** @type {Uint8Array[]} */
+      const chunks = [];
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.byteLength;
+        report(false);
+      }
+      const bytes = await new Blob(chunks).arrayBuffer();
+      if ((await sha256Hex(bytes)) !== sha256) {
         throw new Error(`${name} is not the file this site was built with (sha256 differs)`);
       }
       checked.set(new URL(urlOf(name)).href, bytes);
     }),
   );
+  received = total;
+  report(true);
   const networkFetch = globalThis.fetch.bind(globalThis);
   globalThis.fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), pyodideURL).href;
@@ -48,9 +72,9 @@ async function fetchChecked(pyodideURL, lockURL, integrity) {
   };
 }
 
-/** @param {{pyodideURL: string, lockURL: string, integrity: Record<string, string>}} options */
-async function init({ pyodideURL, lockURL, integrity }) {
-  await fetchChecked(pyodideURL, lockURL, integrity);
+/** @param {{pyodideURL: string, lockURL: string, files: Record<string, {sha256: string, bytes: number}>}} options */
+async function init({ pyodideURL, lockURL, files }) {
+  await fetchChecked(pyodideURL, lockURL, files);
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   const pyodide = await loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL });
   // loadPackage does not reject when a download or the sha256 check fails: collect and raise.

@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 	  rm -rf $(VENV) && echo "creating $(VENV) with $$python" && "$$python" -m venv $(VENV); fi
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -81,7 +81,8 @@ bench: setup chromium
 	$(PY) -m benchmarks.run
 
 lock:
-	$(PY) -m pip freeze --exclude-editable | sed '1i # Pinned Python dependencies for building and testing the site (installed by make).\n# Regenerate after changing pyproject.toml: make lock' > requirements.txt
+	$(PY) -m pip freeze --all --exclude-editable | grep -v '^pip==' > requirements.txt
+	$(PY) scripts/lock.py requirements.txt
 
 clean:
 	rm -rf site dist build .pytest_cache .mypy_cache .ruff_cache

@@ -111,6 +111,7 @@ def test_no_service_worker_or_storage_in_site_code(site: Path) -> None:
     """The project's own scripts never register a service worker nor touch persistent storage."""
     scripts = sorted((ROOT / "src" / "brickbybrick" / "assets" / "javascripts").glob("*.js"))
     assert [path.name for path in scripts] == [
+        "memory.js",
         "protocol.js",
         "quiz.js",
         "safety.js",

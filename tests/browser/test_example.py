@@ -7,6 +7,7 @@ npm, no file from this repository), with every network proxy pointed at a closed
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -59,8 +60,13 @@ def example_site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     venv = root / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
+    # The versions this repository pins (without its hashes, which would demand one for the wheel too).
+    pins = re.findall(
+        r"^([A-Za-z0-9_.-]+==\S+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M
+    )
+    (root / "constraints.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
     run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         "-c", str(ROOT / "requirements.txt"), str(wheel)])  # fmt: skip
+         "-c", str(root / "constraints.txt"), str(wheel)])  # fmt: skip
     guide = root / "guide"
     shutil.copytree(EXAMPLE, guide, ignore=shutil.ignore_patterns("site"))
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(root), "NO_MKDOCS_2_WARNING": "1", **OFFLINE}

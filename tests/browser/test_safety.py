@@ -5,10 +5,11 @@ from __future__ import annotations
 import http.server
 import re
 import threading
-from typing import ClassVar
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
 from quizpage import QuizForm
 
 from helpers import BuiltSite, free_port, serve
@@ -145,15 +146,35 @@ def test_click_exit_then_back_shows_no_answers(page: Page, real_site: str) -> No
     expect(page.locator("form[data-quiz] input:checked")).to_have_count(0)
 
 
-def test_back_forward_cache_restores_no_answers(page: Page, real_site: str) -> None:
-    """Answers are cleared on pagehide, so a page restored by Back shows none."""
-    page.goto(real_site + "builders/")
-    form = page.locator("form[data-quiz]").first
-    form.locator("fieldset").first.locator("input").nth(2).check()
-    page.goto(real_site + "privacy/")
-    page.go_back()
-    expect(page.locator("form[data-quiz]").first).to_be_visible()
-    expect(page.locator("form[data-quiz] input:checked")).to_have_count(0)
+@pytest.fixture
+def bfcache_browser(playwright: Playwright, browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
+    """Chromium with the back/forward cache on (Playwright turns it off by default)."""
+    browser = playwright.chromium.launch(
+        **browser_type_launch_args, ignore_default_args=["--disable-back-forward-cache"]
+    )
+    yield browser
+    browser.close()
+
+
+def test_back_forward_cache_restores_no_answers(bfcache_browser: Browser, real_site: str) -> None:
+    """A quiz and the worksheet restored by Back from the back/forward cache show no answer and no text."""
+    page = bfcache_browser.new_page()
+    page.add_init_script("addEventListener('pageshow', (event) => { window.__restored = event.persisted; });")
+    for path, fill in (
+        ("builders/", lambda: page.locator("form[data-quiz] fieldset").first.locator("input").nth(2).check()),
+        ("worksheet/", lambda: page.locator("textarea#ws-focus").fill("words that must not come back")),
+    ):
+        page.goto(real_site + path)
+        fill()
+        page.goto(real_site + "privacy/")
+        page.go_back(wait_until="commit")
+        expect(page.locator("h1").first).to_be_visible()
+        assert page.evaluate("window.__restored") is True, f"{path} was not restored from the cache"
+        expect(page.locator("form[data-quiz] input:checked")).to_have_count(0)
+        expect(page.locator("textarea#ws-focus")).to_have_count(1 if path == "worksheet/" else 0)
+        if path == "worksheet/":
+            expect(page.locator("textarea#ws-focus")).to_have_value("")
+    page.close()
 
 
 def test_every_page_and_quiz_under_csp_stays_local_and_kept_nothing(

@@ -34,8 +34,8 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Pyodide's core files go into the package (as package data), checked against MANIFEST.json.
-$(PYODIDE_FILES): node_modules/.installed src/brickbybrick/pyodide/MANIFEST.json $(VENV)/.installed
-	$(PY) -m brickbybrick.plugin.runtime vendor node_modules/pyodide
+$(PYODIDE_FILES): node_modules/.installed src/brickbybrick/pyodide/MANIFEST.json $(VENV)/.installed scripts/vendor_pyodide.py scripts/trace-stdlib.mjs src/brickbybrick/engine.py
+	$(PY) scripts/vendor_pyodide.py node_modules/pyodide
 	@touch $@
 
 dist: setup

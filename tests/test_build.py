@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -210,3 +211,49 @@ def test_only_quiz_pages_reference_the_scorer(built_site: Path) -> None:
     assert "data-pyodide" in (built_site / "quiz" / "index.html").read_text()
     assert "data-pyodide" not in (built_site / "index.html").read_text()
     assert "data-pyodide" not in (built_site / "help" / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "import unittest",
+            "quizzes/ext-demo.py:2: import unittest: the scorer in the browser has no such module",
+        ),
+        (
+            "from email.mime import text",
+            "quizzes/ext-demo.py:2: import email.mime: the scorer in the browser",
+        ),
+        ("import numpy", "quizzes/ext-demo.py:2: import numpy: the scorer in the browser has no such module"),
+    ],
+)
+def test_extension_import_missing_from_the_trimmed_library_fails(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    """An extension importing what the browser's trimmed standard library lacks fails at its import line."""
+    source = (FIXTURES / "extension" / "ext-demo.py").read_text(encoding="utf-8")
+    extension = tmp_path / "ext"
+    extension.mkdir()
+    shutil.copy(FIXTURES / "extension" / "ext-demo.yml", extension)
+    (extension / "ext-demo.py").write_text(f'"""Demo."""\n{line}\n{source}', encoding="utf-8")
+    pages = {**PAGES, "ext.md": '# Ext\n\n{{ quiz("ext-demo") }}\n'}
+    project = mini_project(tmp_path / "project", pages=pages, quiz_dirs=(FIXTURES / "quizzes", extension))
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode != 0
+    assert expected in done.stderr
+
+
+def test_extension_imports_from_the_allowance_build(tmp_path: Path) -> None:
+    """statistics, fractions and the other modules offered to extensions are in the trimmed library."""
+    source = (FIXTURES / "extension" / "ext-demo.py").read_text(encoding="utf-8")
+    extension = tmp_path / "ext"
+    extension.mkdir()
+    shutil.copy(FIXTURES / "extension" / "ext-demo.yml", extension)
+    imports = (
+        "import statistics, fractions, decimal, random, datetime, textwrap\nfrom collections import Counter\n"
+    )
+    (extension / "ext-demo.py").write_text(imports + source, encoding="utf-8")
+    pages = {**PAGES, "ext.md": '# Ext\n\n{{ quiz("ext-demo") }}\n'}
+    project = mini_project(tmp_path / "project", pages=pages, quiz_dirs=(FIXTURES / "quizzes", extension))
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode == 0, done.stderr

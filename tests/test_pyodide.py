@@ -6,13 +6,14 @@ import json
 import random
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from brickbybrick import engine
-from brickbybrick.plugin.runtime import build_wheel
+from brickbybrick.plugin.runtime import PYODIDE_DIR, build_wheel, stdlib_index
 from brickbybrick.quizfile import load_quiz
 from helpers import FIXTURES, ROOT
 
@@ -58,6 +59,7 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str
             str(Path(__file__).parent / "pyodide" / "run_engine.mjs"),
             str(tmp / name),
             str(tmp / "cases.json"),
+            str(PYODIDE_DIR / "python_stdlib.zip"),
         ],
         capture_output=True,
         text=True,
@@ -75,6 +77,19 @@ def test_runs_in_pyodide_python(pyodide_run: tuple[list[dict[str, Any]], dict[st
     assert report["platform"] == "emscripten"
     assert report["python"].startswith("3.14")
     assert report["third_party"] == []
+
+
+def test_ran_on_the_trimmed_standard_library(
+    pyodide_run: tuple[list[dict[str, Any]], dict[str, Any]],
+) -> None:
+    """The Pyodide that scored every case had only the trimmed library the site ships, not the full one."""
+    _, report = pyodide_run
+    with zipfile.ZipFile(PYODIDE_DIR / "python_stdlib.zip") as trimmed:
+        names = set(trimmed.namelist())
+    assert names == set(stdlib_index()["files"])  # type: ignore[arg-type]
+    assert "unittest/__init__.py" not in names
+    assert (PYODIDE_DIR / "python_stdlib.zip").stat().st_size < 1_200_000
+    assert report["unittest_importable"] is False  # the full library would have it
 
 
 def test_same_results_as_cpython(pyodide_run: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:

@@ -8,8 +8,9 @@ one-line message names the file, the line and the key path, e.g.::
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -385,6 +386,30 @@ PageResolver = Callable[[str], str | None]
 """Return None when a ``page.md#anchor`` target exists, else a message saying why not."""
 
 
+def check_imports(source: str, filename: str, available: Collection[str]) -> None:
+    """Every module an extension imports must be one the scorer has in the browser."""
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as error:
+        raise QuizError(filename, error.lineno, (), f"syntax error: {error.msg}") from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            if name not in available:
+                raise QuizError(
+                    filename,
+                    node.lineno,
+                    (),
+                    f"import {name}: the scorer in the browser has no such module (it runs the standard "
+                    "library trimmed to what quizzes use, with no other packages)",
+                )
+
+
 class HelpPanels(Protocol):
     """What a quiz needs of the guide's help data (:class:`brickbybrick.helpfile.HelpData`)."""
 
@@ -407,11 +432,14 @@ def load_quiz(
     check_page: PageResolver | None = None,
     help_data: HelpPanels | None = None,
     require_help: bool = False,
+    available_modules: Collection[str] | None = None,
 ) -> engine.Spec:
     """Read, validate and convert one quiz file into a JSON-able engine spec.
 
     A quiz with critical items shows the guide's help (``help_data``) when one is answered;
-    with ``require_help`` (the site build) such a quiz without help data is an error.
+    with ``require_help`` (the site build) such a quiz without help data is an error. With
+    ``available_modules`` (the site build) an extension may import only those modules: what the
+    scorer's trimmed standard library in the browser holds.
     """
     filename = display_name or str(path)
     try:
@@ -481,6 +509,9 @@ def load_quiz(
         if ext_path.suffix != ".py" or ext_path.parent != path.parent or not ext_path.is_file():
             raise doc.error(("extension",), f"{quiz['extension']!r} is not a Python file beside {path.name}")
         extension = {"filename": quiz["extension"], "source": ext_path.read_text(encoding="utf-8")}
+        if available_modules is not None:
+            ext_name = str(Path(filename).parent / quiz["extension"])
+            check_imports(extension["source"], ext_name, available_modules)
 
     try:
         intro_html = markdown_to_html(quiz["intro"]) if "intro" in quiz else ""
@@ -597,13 +628,19 @@ def load_quizzes(
     check_page: PageResolver | None = None,
     help_data: HelpPanels | None = None,
     require_help: bool = False,
+    available_modules: Collection[str] | None = None,
 ) -> dict[str, engine.Spec]:
     """Load every ``*.yml`` quiz in ``directory``; names in errors are relative to ``root``."""
     quizzes: dict[str, engine.Spec] = {}
     for path in sorted(directory.glob("*.yml")):
         display = str(path.relative_to(root)) if root else str(path)
         spec = load_quiz(
-            path, display_name=display, check_page=check_page, help_data=help_data, require_help=require_help
+            path,
+            display_name=display,
+            check_page=check_page,
+            help_data=help_data,
+            require_help=require_help,
+            available_modules=available_modules,
         )
         quizzes[spec["id"]] = spec
     return quizzes

@@ -1,12 +1,13 @@
 // Runs the engine inside real Pyodide (the npm package, under Node) and prints JSON.
-// Usage: node run_engine.mjs ENGINE.whl CASES.json
+// Usage: node run_engine.mjs ENGINE.whl CASES.json STDLIB.zip
+// STDLIB.zip: the trimmed standard library the site ships (the package's python_stdlib.zip).
 // CASES.json: [{"spec": {...}, "answers": {...}}, ...]. For each case it prints the engine's
 // score_json output, so the caller can compare it, byte for byte, with CPython's.
 import { readFile } from "node:fs/promises";
 import { loadPyodide } from "pyodide";
 
-const [wheelPath, casesPath] = process.argv.slice(2);
-const pyodide = await loadPyodide({ stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
+const [wheelPath, casesPath, stdLibURL] = process.argv.slice(2);
+const pyodide = await loadPyodide({ stdLibURL, stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
 pyodide.unpackArchive(new Uint8Array(await readFile(wheelPath)), "wheel", { extractDir: "/lib/python3.14/site-packages" });
 pyodide.globals.set("cases_json", await readFile(casesPath, "utf8"));
 const output = pyodide.runPython(`
@@ -17,6 +18,7 @@ import brickbybrick.engine as engine
 third_party = sorted(m for m in sys.modules if m.split(".")[0] in {"yaml", "markdown", "mkdocs", "jinja2"})
 json.dumps({
     "python": sys.version.split()[0],
+    "unittest_importable": __import__("importlib.util").util.find_spec("unittest") is not None,
     "platform": sys.platform,
     "third_party": third_party,
     "outputs": [engine.score_json(json.dumps(c["spec"]), json.dumps(c["answers"])) for c in json.loads(cases_json)],

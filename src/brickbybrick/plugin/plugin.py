@@ -34,7 +34,7 @@ from brickbybrick import engine, helpfile, render
 from brickbybrick.plugin import csp, pdf
 from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls, unsafe_html
-from brickbybrick.plugin.runtime import PACKAGE_DIR, Runtime, RuntimeFilesError, prepare
+from brickbybrick.plugin.runtime import PACKAGE_DIR, Runtime, RuntimeFilesError, prepare, scorer_modules
 from brickbybrick.quizfile import QuizError, load_quizzes, markdown_to_html
 
 log = logging.getLogger("mkdocs.plugins.brickbybrick")
@@ -130,7 +130,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             )
         try:
             return load_quizzes(
-                directory, root=self.root, check_page=checker, help_data=self.help, require_help=True
+                directory,
+                root=self.root,
+                check_page=checker,
+                help_data=self.help,
+                require_help=True,
+                available_modules=scorer_modules(),
             )
         except QuizError as error:
             raise PluginError(str(error)) from None

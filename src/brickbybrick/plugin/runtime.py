@@ -23,6 +23,7 @@ import brickbybrick
 PACKAGE_DIR = Path(brickbybrick.__file__).parent
 PYODIDE_DIR = PACKAGE_DIR / "pyodide"
 MANIFEST = PYODIDE_DIR / "MANIFEST.json"
+STDLIB_INDEX = PYODIDE_DIR / "stdlib.json"  # the trimmed standard library: sha256 and modules
 BROWSER_MODULES = ("__init__.py", "engine.py", "py.typed")
 PYODIDE_FILES = (
     "pyodide.mjs",
@@ -50,11 +51,37 @@ def manifest() -> dict[str, object]:
     return data
 
 
-def verify_pyodide(directory: Path) -> str:
-    """Check ``directory`` holds the pinned Pyodide files; return the version."""
+def stdlib_index() -> dict[str, object]:
+    data: dict[str, object] = json.loads(STDLIB_INDEX.read_text(encoding="utf-8"))
+    return data
+
+
+def scorer_modules() -> frozenset[str]:
+    """The modules Python code can import in the scorer: the trimmed library's and the built-ins."""
+    index = stdlib_index()
+    modules, builtins = index["modules"], index["builtins"]
+    assert isinstance(modules, list)
+    assert isinstance(builtins, list)
+    return frozenset([*modules, *builtins])
+
+
+def verify_pyodide(directory: Path, *, trimmed: bool = True) -> str:
+    """Check ``directory`` holds the pinned Pyodide files; return the version.
+
+    The core files must match ``MANIFEST.json``; ``python_stdlib.zip`` must match the trimmed
+    library recorded in ``stdlib.json`` (``trimmed``) or, in the npm package, the manifest.
+    """
     pinned = manifest()
     files = pinned["files"]
     assert isinstance(files, dict)
+    expected = dict(files)
+    if trimmed:
+        if not STDLIB_INDEX.is_file():
+            raise RuntimeFilesError(
+                f"{STDLIB_INDEX.name} is missing from {directory}: the package was made without its "
+                "runtime (reinstall it; in its own repository run 'make setup')"
+            )
+        expected["python_stdlib.zip"] = stdlib_index()["sha256"]
     for name in PYODIDE_FILES:
         path = directory / name
         if not path.is_file():
@@ -62,23 +89,11 @@ def verify_pyodide(directory: Path) -> str:
                 f"Pyodide's {name} is missing from {directory}: the brickbybrick package was made "
                 "without its runtime (reinstall it; in its own repository run 'make setup')"
             )
-        if _sha256(path) != files[name]:
+        if _sha256(path) != expected[name]:
             raise RuntimeFilesError(
                 f"Pyodide's {name} in {directory} is not the pinned Pyodide {pinned['version']} (sha256 differs)"
             )
     return str(pinned["version"])
-
-
-def vendor_pyodide(npm_package: Path, target: Path = PYODIDE_DIR) -> str:
-    """Copy the pinned npm ``pyodide`` package's core files into the package, checked first."""
-    pinned = manifest()
-    version = json.loads((npm_package / "package.json").read_text(encoding="utf-8"))["version"]
-    if version != pinned["version"]:
-        raise RuntimeFilesError(f"{npm_package} is Pyodide {version}, the manifest pins {pinned['version']}")
-    verify_pyodide(npm_package)
-    for name in PYODIDE_FILES:
-        shutil.copyfile(npm_package / name, target / name)
-    return verify_pyodide(target)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -197,27 +212,24 @@ def prepare() -> Runtime:
     version = verify_pyodide(PYODIDE_DIR)
     files = manifest()["files"]
     assert isinstance(files, dict)
+    shipped = {**files, "python_stdlib.zip": stdlib_index()["sha256"]}
     name, wheel = build_wheel()
-    return Runtime(version, dict(files), name, wheel, engine_lock(name, wheel))
+    return Runtime(version, shipped, name, wheel, engine_lock(name, wheel))
 
 
 def main() -> None:
-    """``python -m brickbybrick.plugin.runtime vendor|manifest NPM_PYODIDE_DIR`` (making the package)."""
+    """``python -m brickbybrick.plugin.runtime manifest NPM_PYODIDE_DIR``: pin a new Pyodide version."""
     import sys
 
     command, npm_dir = sys.argv[1], Path(sys.argv[2])
-    if command == "manifest":  # after deliberately changing the pinned Pyodide version
-        version = json.loads((npm_dir / "package.json").read_text(encoding="utf-8"))["version"]
-        data = {"version": version, "files": {name: _sha256(npm_dir / name) for name in PYODIDE_FILES}}
-        MANIFEST.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {MANIFEST} for Pyodide {version}")
-    elif command == "vendor":
-        try:
-            print(f"Pyodide {vendor_pyodide(npm_dir)} copied into {PYODIDE_DIR} (sha256 checked)")
-        except RuntimeFilesError as error:
-            sys.exit(f"error: {error}")
-    else:
-        sys.exit(f"unknown command {command!r}: expected vendor or manifest")
+    if command != "manifest":
+        sys.exit(
+            f"unknown command {command!r}: expected manifest (the package is made by scripts/vendor_pyodide.py)"
+        )
+    version = json.loads((npm_dir / "package.json").read_text(encoding="utf-8"))["version"]
+    data = {"version": version, "files": {name: _sha256(npm_dir / name) for name in PYODIDE_FILES}}
+    MANIFEST.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {MANIFEST} for Pyodide {version}")
 
 
 if __name__ == "__main__":

@@ -7,12 +7,14 @@ Run by make (``make setup``) when the package is made; a guide's build never run
 2. Trace, in that real Pyodide under Node (``scripts/trace-stdlib.mjs``), which standard-library
    files start-up, loading the engine wheel, scoring every quiz of this repository (extensions
    included) and importing ``ALLOWANCE`` (what a guide's extension may use) import.
-3. Write ``python_stdlib.zip`` with only those files, and ``stdlib.json``: its sha256 and the
-   modules it holds, which a guide's build checks each extension's imports against.
+3. Write ``python_stdlib.zip`` with only those files, minified (comments and docstring text
+   dropped), and ``stdlib.json``: its sha256 and the modules it holds, which a guide's build
+   checks each extension's imports against.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import json
@@ -58,8 +60,31 @@ def cases() -> list[dict[str, object]]:
     return found
 
 
+def minified(source: bytes) -> bytes:
+    """The module without comments, blank lines or docstring text (each docstring becomes "").
+
+    Parsed and written back by this Python's ``ast``; a file it cannot parse (syntax newer than
+    this Python) is kept as it is. The Node tests score every quiz on the result.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            body[0].value.value = ""
+    return (ast.unparse(tree) + "\n").encode("utf-8")
+
+
 def trimmed_zip(full: Path, files: list[str]) -> bytes:
-    """The members ``files`` of the zip ``full``, in a reproducible zip (sorted, fixed dates)."""
+    """The members ``files`` of the zip ``full``, minified, in a reproducible zip (sorted, fixed dates)."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(full) as source,
@@ -69,7 +94,8 @@ def trimmed_zip(full: Path, files: list[str]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name))
+            data = source.read(name)
+            target.writestr(info, minified(data) if name.endswith(".py") else data)
     return out.getvalue()
 
 

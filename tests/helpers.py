@@ -117,6 +117,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     site_rules: ClassVar[list[tuple[str, dict[str, str]]]] = []
 
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """Serve ``file.gz`` for ``file`` with Content-Encoding: gzip when the browser accepts it,
+        as a host serving precompressed files does (nginx gzip_static, Caddy precompressed)."""
+        path = Path(self.translate_path(self.path))
+        packed = path.with_name(path.name + ".gz")
+        if (
+            "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not path.is_file()
+            or not packed.is_file()
+        ):
+            return super().send_head()
+        body = packed.open("rb")
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(packed.stat().st_size))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return body
+
     def end_headers(self) -> None:
         # Send what the site's _headers file asks for, as a host that honours it would.
         for name, value in headers_for(self.site_rules, self.path).items():

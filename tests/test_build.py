@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -257,3 +258,13 @@ def test_extension_imports_from_the_allowance_build(tmp_path: Path) -> None:
     project = mini_project(tmp_path / "project", pages=pages, quiz_dirs=(FIXTURES / "quizzes", extension))
     done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
     assert done.returncode == 0, done.stderr
+
+
+def test_large_files_have_gzip_copies(built_site: Path) -> None:
+    """Pyodide, the scripts and the pages have a .gz beside them that decompresses to the same bytes."""
+    (wasm,) = (built_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm")
+    for path in (wasm, wasm.with_name("pyodide.asm.mjs"), built_site / "index.html"):
+        packed = path.with_name(path.name + ".gz")
+        assert gzip.decompress(packed.read_bytes()) == path.read_bytes(), path
+    assert wasm.with_name("pyodide.asm.wasm.gz").stat().st_size < wasm.stat().st_size * 0.45
+    assert not list(built_site.rglob("*.zip.gz"))  # already compressed: no copy

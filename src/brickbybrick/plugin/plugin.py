@@ -6,7 +6,8 @@
 * ``on_page_markdown``: know which pages have which quizzes (before mkdocs-macros renders them);
 * ``on_page_content``: the privacy notice on quiz pages;
 * ``on_post_page`` / ``on_post_template``: the quick exit, the scorer's early start, the CSP;
-* ``on_post_build``: Pyodide and the engine, one CSP for every page and ``_headers``, the PDF.
+* ``on_post_build``: Pyodide and the engine, one CSP for every page and ``_headers``, the PDF,
+  gzip copies of large files.
 
 The macros (:mod:`brickbybrick.macros`) read this instance's state.
 """
@@ -31,7 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from brickbybrick import engine, helpfile, render
-from brickbybrick.plugin import csp, pdf
+from brickbybrick.plugin import compress, csp, pdf
 from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls, unsafe_html
 from brickbybrick.plugin.runtime import PACKAGE_DIR, Runtime, RuntimeFilesError, prepare, scorer_modules
@@ -316,6 +317,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if self._pdf is not None:
             self._pdf.result()  # raises the PluginError of a failed print
             self._pdf = None
+        cache = self.root / ".cache" / "brickbybrick" / "gzip" if config.config_file_path else None
+        compress.precompress(site_dir, cache)
 
     def on_shutdown(self) -> None:
         if self._printer is not None:

@@ -182,6 +182,22 @@ def test_stalled_download_gives_up_after_20_quiet_seconds_and_can_try_again(page
     quiz.expect_result_contains("Your results: Sample check")
 
 
+def test_scorer_files_arrive_gzipped_and_still_pass_their_check(page: Page) -> None:
+    """Served precompressed (Content-Encoding: gzip), Pyodide's files decode to the pinned bytes and start."""
+    encodings: dict[str, str] = {}
+    page.on(
+        "response",
+        lambda response: encodings.__setitem__(
+            response.url.rsplit("/", 1)[-1], response.headers.get("content-encoding", "")
+        ),
+    )
+    page.goto("quiz/")
+    QuizForm(page, "sample").expect_ready()
+    assert encodings["pyodide.asm.wasm"] == "gzip"
+    assert encodings["pyodide.asm.mjs"] == "gzip"
+    assert encodings["python_stdlib.zip"] == ""  # a zip is compressed already
+
+
 def test_progress_in_megabytes_on_a_slow_connection(page: Page) -> None:
     """On a throttled connection the state counts megabytes as they arrive, then says ready."""
     cdp = page.context.new_cdp_session(page)

@@ -143,10 +143,13 @@ class Runtime:
             name: {"sha256": self.pyodide_sha256[name], "bytes": (PYODIDE_DIR / name).stat().st_size}
             for name in PYODIDE_FILES[:-1]
         }
-        listed["pyodide-lock.json"] = {
+        # The engine's files (named "engine:<file in the engine's folder>") are fetched in
+        # parallel with Pyodide's, and checked the same way.
+        listed["engine:pyodide-lock.json"] = {
             "sha256": hashlib.sha256(self.lock).hexdigest(),
             "bytes": len(self.lock),
         }
+        listed[f"engine:{self.wheel_name}"] = {"sha256": self.digest, "bytes": len(self.wheel)}
         return listed
 
     def install(self, site_dir: Path) -> None:

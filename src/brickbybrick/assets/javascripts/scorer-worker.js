@@ -26,7 +26,9 @@ const PROGRESS_EVERY_MS = 250;
  * @param {Record<string, {sha256: string, bytes: number}>} files
  */
 async function fetchChecked(pyodideURL, lockURL, files) {
-  const urlOf = (/** @type {string} */ name) => (name === "pyodide-lock.json" ? lockURL : pyodideURL + name);
+  // "engine:<file>" is a file beside the engine's lockfile; any other name is one of Pyodide's.
+  const urlOf = (/** @type {string} */ key) =>
+    key.startsWith("engine:") ? new URL(key.slice("engine:".length), lockURL).href : pyodideURL + key;
   const total = Object.values(files).reduce((sum, file) => sum + file.bytes, 0);
   let received = 0;
   let reportedAt = 0;
@@ -40,8 +42,9 @@ async function fetchChecked(pyodideURL, lockURL, files) {
   /** @type {Map<string, ArrayBuffer>} */
   const checked = new Map();
   await Promise.all(
-    Object.entries(files).map(async ([name, { sha256 }]) => {
-      const response = await fetch(urlOf(name));
+    Object.entries(files).map(async ([key, { sha256 }]) => {
+      const name = key.replace(/^engine:/, "");
+      const response = await fetch(urlOf(key));
       if (!response.ok || !response.body) throw new Error(`${name}: HTTP ${response.status}`);
       /** @type {Uint8Array[]} */
       const chunks = [];
@@ -57,7 +60,7 @@ async function fetchChecked(pyodideURL, lockURL, files) {
       if ((await sha256Hex(bytes)) !== sha256) {
         throw new Error(`${name} is not the file this site was built with (sha256 differs)`);
       }
-      checked.set(new URL(urlOf(name)).href, bytes);
+      checked.set(new URL(urlOf(key)).href, bytes);
     }),
   );
   received = total;

@@ -387,3 +387,38 @@ def test_no_results_no_offer_and_print_button_prints(ws_page: Page) -> None:
     ws_page.evaluate("window.print = () => { window.__printed = true; }")
     ws_page.get_by_role("button", name="Print this worksheet").click()
     assert ws_page.evaluate("window.__printed") is True
+
+
+def test_focus_areas_skip_danger_and_point_to_help(ws_page: Page) -> None:
+    """A safety check with a danger answer gives no focus area and the worksheet says where help is instead."""
+    page = ws_page
+    page.goto("")
+    nav = page.get_by_role("navigation", name="Navigation")
+    for chapter, quiz_id, danger in (
+        ("The four pillars", "safety-check", "how often has your partner choked"),
+        ("Trust builders", "trust-builders", None),
+    ):
+        nav.get_by_role("link", name=chapter).click()
+        quiz = QuizForm(page, quiz_id)
+        expect(quiz.state).to_have_attribute("data-status", "ready", timeout=READY_TIMEOUT_MS)
+        for fieldset in quiz.form.locator("fieldset").all():
+            fieldset.locator("input[type=radio]:not([data-critical])").last.check()
+        if danger:
+            quiz.form.locator("fieldset", has=page.locator("legend", has_text=danger)).get_by_label(
+                "Once", exact=True
+            ).check()
+        quiz.submit.click()
+        quiz.expect_result_contains("Your results")
+
+    nav.get_by_role("link", name="Action-plan worksheet").click()
+    help_note = page.locator("[data-ws-focus-help]")
+    expect(help_note).to_be_visible()
+    expect(help_note).to_contain_text("Safety check")
+    expect(help_note.get_by_role("link", name="Get help now")).to_have_attribute(
+        "href", re.compile(r"(^\.\./|/)help/$")
+    )
+    page.get_by_role("button", name="Fill in from my lowest scores").click()
+    filled = page.get_by_label("The areas I want to work on first").input_value()
+    assert filled
+    assert "Safety check" not in filled
+    assert all(line.endswith("in “Your trust builders”") for line in filled.splitlines()), filled

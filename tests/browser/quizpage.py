@@ -8,6 +8,8 @@ READY_TIMEOUT_MS = 60_000
 
 
 class QuizForm:
+    """One quiz form: the one page object every browser test uses to answer and read quizzes."""
+
     def __init__(self, page: Page, quiz_id: str) -> None:
         self.page = page
         self.quiz_id = quiz_id
@@ -15,6 +17,38 @@ class QuizForm:
         self.result = self.form.locator("[data-quiz-result]")
         self.state = self.form.locator("[data-quiz-state]")
         self.submit = self.form.get_by_role("button", name="Show my results")
+        self.help_panel = self.form.locator("[data-quiz-help]")
+        self.checked = self.form.locator("input:checked")
+
+    @classmethod
+    def all_on(cls, page: Page) -> list[QuizForm]:
+        """Every quiz form on the page, in order."""
+        ids = page.locator("form[data-quiz]").evaluate_all("forms => forms.map(f => f.dataset.quiz)")
+        return [cls(page, quiz_id) for quiz_id in ids]
+
+    @classmethod
+    def first_on(cls, page: Page) -> QuizForm:
+        return cls.all_on(page)[0]
+
+    def fieldsets(self) -> list[Locator]:
+        return self.form.locator("fieldset").all()
+
+    def question(self, text: str) -> Locator:
+        """The question whose legend contains ``text``."""
+        return self.form.locator("fieldset", has=self.page.locator("legend", has_text=text))
+
+    def answer_all_safest(self) -> None:
+        """Every question at its last answer that is not critical (the calmest a reader can give)."""
+        for fieldset in self.fieldsets():
+            fieldset.locator("input[type=radio]:not([data-critical])").last.check()
+
+    def answer_all(self, index: int) -> None:
+        """Every question at its ``index``-th answer (0 is the first)."""
+        for fieldset in self.fieldsets():
+            fieldset.locator("input[type=radio]").nth(index).check()
+
+    def expect_scored(self) -> None:
+        expect(self.result.locator(".bb-result__overall")).to_be_visible()
 
     def item(self, item_id: str) -> Locator:
         return self.form.locator(f"fieldset[data-item='{item_id}']")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from quizpage import QuizForm
 
 from helpers import ROOT
 
@@ -48,16 +49,15 @@ def test_every_page_has_no_violations(page: Page, real_site_pages: list[str], sc
 def test_quiz_result_and_missing_message_have_no_violations(page: Page, real_site: str) -> None:
     """A shown result and a shown missing-answers message pass axe too."""
     page.goto(real_site + "builders/")
-    form = page.locator("form[data-quiz]").first
-    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
-    form.get_by_role("button", name="Show my results").click()
-    expect(form.locator(".bb-result__missing")).to_be_visible()
+    quiz = QuizForm.first_on(page)
+    quiz.expect_ready()
+    quiz.submit.click()
+    expect(quiz.result.locator(".bb-result__missing")).to_be_visible()
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
-    for fieldset in form.locator("fieldset").all():
-        fieldset.locator("input").nth(3).check()
-    form.get_by_role("button", name="Show my results").click()
-    expect(form.locator(".bb-result__overall")).to_be_visible()
+    quiz.answer_all(3)
+    quiz.submit.click()
+    quiz.expect_scored()
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
 
@@ -66,8 +66,9 @@ def test_quiz_result_and_missing_message_have_no_violations(page: Page, real_sit
 def test_keyboard_alone_completes_each_quiz(page: Page, real_site: str, path: str) -> None:
     """With Tab, arrow keys and Enter only, a person answers every question and reads the result."""
     page.goto(real_site + path)
-    form = page.locator("form[data-quiz]")
-    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
+    quiz = QuizForm.first_on(page)
+    form = quiz.form
+    quiz.expect_ready()
     first_radio = form.locator("input[type=radio]").first
     for _ in range(200):
         page.keyboard.press("Tab")
@@ -79,14 +80,14 @@ def test_keyboard_alone_completes_each_quiz(page: Page, real_site: str, path: st
         page.keyboard.press("ArrowRight")  # the second answer of this question
         if index < fieldsets - 1:
             page.keyboard.press("Tab")  # to the next question's radio group
-    submit = form.get_by_role("button", name="Show my results")
+    submit = quiz.submit
     for _ in range(40):  # past the help panel revealed by the answers (one stop per section)
         page.keyboard.press("Tab")
         if submit.evaluate("el => el === document.activeElement"):
             break
     expect(submit).to_be_focused()
     page.keyboard.press("Enter")
-    result = form.locator("[data-quiz-result]")
-    expect(result.locator(".bb-result__overall")).to_be_visible()
+    result = quiz.result
+    quiz.expect_scored()
     expect(result).to_be_focused()
     assert form.locator("input[type=radio]:checked").count() == fieldsets

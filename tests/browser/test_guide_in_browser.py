@@ -6,6 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from quizpage import QuizForm
 
 QUIZ_PAGES = {
     "safety-check": "pillars/",
@@ -21,13 +22,12 @@ AFRAID = "I am afraid that my partner could seriously hurt me."
 def test_quiz_scores_with_labelled_bars(page: Page, real_site: str, quiz_id: str) -> None:
     """Each quiz scores in the browser; every subscale shows a bar beside its label, band and figure in words."""
     page.goto(real_site + QUIZ_PAGES[quiz_id])
-    form = page.locator(f"form[data-quiz='{quiz_id}']")
-    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
-    for fieldset in form.locator("fieldset").all():
-        fieldset.locator("input[type=radio]:not([data-critical])").last.check()
-    form.get_by_role("button", name="Show my results").click()
-    result = form.locator("[data-quiz-result]")
-    expect(result.locator(".bb-result__overall")).to_be_visible()
+    quiz = QuizForm(page, quiz_id)
+    quiz.expect_ready()
+    quiz.answer_all_safest()
+    quiz.submit.click()
+    quiz.expect_scored()
+    result = quiz.result
     subscales = result.locator(".bb-result__subscale")
     assert subscales.count() >= 2
     for subscale in subscales.all():
@@ -42,13 +42,12 @@ def test_critical_answer_shows_help_before_the_scorer_is_ready(page: Page, real_
     """Help appears the moment a frightening answer is chosen, with the scorer still loading."""
     page.route("**/assets/pyodide/**", lambda route: None)  # hold Pyodide: the scorer stays "preparing"
     page.goto(real_site + "pillars/")
-    form = page.locator("form[data-quiz='safety-check']")
-    help_panel = form.locator("[data-quiz-help]")
-    expect(help_panel).to_be_hidden()
-    form.locator("fieldset", has_text=AFRAID).get_by_label("A little true", exact=True).check()
-    expect(help_panel).to_be_visible()
-    expect(help_panel).to_contain_text("911")
-    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "preparing")
+    quiz = QuizForm(page, "safety-check")
+    expect(quiz.help_panel).to_be_hidden()
+    quiz.question(AFRAID).get_by_label("A little true", exact=True).check()
+    expect(quiz.help_panel).to_be_visible()
+    expect(quiz.help_panel).to_contain_text("911")
+    expect(quiz.state).to_have_attribute("data-status", "preparing")
 
 
 def test_critical_answer_shows_help_without_javascript(browser: Browser, real_site: str) -> None:
@@ -56,13 +55,12 @@ def test_critical_answer_shows_help_without_javascript(browser: Browser, real_si
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(real_site + "pillars/")
-    form = page.locator("form[data-quiz='safety-check']")
-    help_panel = form.locator("[data-quiz-help]")
-    form.locator("fieldset", has_text=AFRAID).get_by_label("Not at all true", exact=True).check()
-    expect(help_panel).to_be_hidden()
-    form.locator("fieldset", has_text=AFRAID).get_by_label("Completely true", exact=True).check()
-    expect(help_panel).to_be_visible()
-    expect(help_panel.get_by_role("link").first).to_have_attribute("href", "../help/")
+    quiz = QuizForm(page, "safety-check")
+    quiz.question(AFRAID).get_by_label("Not at all true", exact=True).check()
+    expect(quiz.help_panel).to_be_hidden()
+    quiz.question(AFRAID).get_by_label("Completely true", exact=True).check()
+    expect(quiz.help_panel).to_be_visible()
+    expect(quiz.help_panel.get_by_role("link").first).to_have_attribute("href", "../help/")
     context.close()
 
 
@@ -107,15 +105,13 @@ def test_one_danger_answer_changes_what_the_reader_sees(
 ) -> None:
     """With one critical answer and the rest at their best, the result opens with help and offers no couples work."""
     page.goto(real_site + QUIZ_PAGES[quiz_id])
-    form = page.locator(f"form[data-quiz='{quiz_id}']")
-    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
-    for fieldset in form.locator("fieldset").all():
-        fieldset.locator("input[type=radio]:not([data-critical])").last.check()
-    target = form.locator("fieldset", has=page.locator("legend", has_text=item_text))
-    target.get_by_label(answer, exact=True).check()
-    form.get_by_role("button", name="Show my results").click()
-    result = form.locator("[data-quiz-result]")
-    expect(result.locator(".bb-result__overall")).to_be_visible()
+    quiz = QuizForm(page, quiz_id)
+    quiz.expect_ready()
+    quiz.answer_all_safest()
+    quiz.question(item_text).get_by_label(answer, exact=True).check()
+    quiz.submit.click()
+    quiz.expect_scored()
+    result = quiz.result
     links = result.get_by_role("link")
     expect(links.first).to_have_attribute("href", "../help/")
     expect(result.locator(".bb-result__alert")).to_be_visible()

@@ -24,14 +24,13 @@ document.addEventListener("securitypolicyviolation", (e) =>
 
 def _answer_every_quiz(page: Page) -> int:
     """Answer every question of every quiz on the page (second option), submit, and wait for results."""
-    forms = page.locator("form[data-quiz]")
-    for form in forms.all():
-        expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
-        for fieldset in form.locator("fieldset").all():
-            fieldset.locator("input[type=radio]").nth(1).check()
-        form.get_by_role("button", name="Show my results").click()
-        expect(form.locator("[data-quiz-result] .bb-result__overall")).to_be_visible()
-    return forms.count()
+    quizzes = QuizForm.all_on(page)
+    for quiz in quizzes:
+        quiz.expect_ready()
+        quiz.answer_all(1)
+        quiz.submit.click()
+        quiz.expect_scored()
+    return len(quizzes)
 
 
 @pytest.mark.allow_hosts("www.bbc.co.uk")
@@ -227,12 +226,12 @@ def test_hostile_quiz_injects_nothing(page: Page) -> None:
     """A quiz with markup in every field renders and scores without any injected element or handler."""
     page.add_init_script("window.__alerts = 0; window.alert = () => { window.__alerts += 1; };")
     page.goto("hostile/")
-    form = page.locator("form[data-quiz='hostile']")
-    expect(form.locator("[data-quiz-state]")).to_have_attribute("data-status", "ready", timeout=60_000)
-    for fieldset in form.locator("fieldset").all():
-        fieldset.locator("input").last.check()
-    form.get_by_role("button", name="Show my results").click()
-    expect(form.locator(".bb-result__overall")).to_be_visible()
+    quiz = QuizForm(page, "hostile")
+    form = quiz.form
+    quiz.expect_ready()
+    quiz.answer_all(-1)
+    quiz.submit.click()
+    quiz.expect_scored()
     for element in form.locator("legend").all():
         element.hover()
     injected = page.evaluate(

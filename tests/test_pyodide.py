@@ -22,6 +22,7 @@ pytestmark = pytest.mark.pyodide
 QUIZ_FILES = [
     *sorted((FIXTURES / "quizzes").glob("*.yml")),
     *sorted((FIXTURES / "extension").glob("*.yml")),
+    *sorted((FIXTURES / "scoring").glob("*.yml")),
     *sorted((ROOT / "quizzes").glob("*.yml")),
 ]
 

@@ -23,7 +23,7 @@ EXTENSION = FIXTURES / "extension"
 INVALID_CASES = [
     (
         "unknown-key",
-        "quizzes/sample.yml:4: summary: unknown key (expected one of: id, title, scales, subscales, items, overall, intro, recommendations, extension, help)",
+        "quizzes/sample.yml:4: summary: unknown key (expected one of: id, title, scales, items, overall, subscales, intro, recommendations, extension, help, scoring)",
     ),
     (
         "unknown-nested-key",
@@ -153,6 +153,82 @@ INVALID_CASES = [
         "quizzes/sample.yml:22: subscales[1].if_critical: missing required key 'subscales[1].if_critical.feedback'",
     ),
     ("tab-indent", "quizzes/sample.yml:21: a tab in the indentation: indent with spaces (YAML forbids tabs)"),
+    # The scoring block (issue 12): figures shown, band units, missing answers, single scores.
+    (
+        "scoring-show-unknown",
+        "quizzes/sample.yml:6: scoring.show[1]: expected one of: raw, mean, percent, got 'median'",
+    ),
+    ("scoring-show-twice", "quizzes/sample.yml:6: scoring.show[1]: 'raw' is listed twice"),
+    (
+        "scoring-show-order",
+        "quizzes/sample.yml:6: scoring.show[1]: list the figures in the order raw, mean, percent ('raw' comes before 'percent')",
+    ),
+    ("scoring-show-empty", "quizzes/sample.yml:6: scoring.show: expected at least 1 entries, got 0"),
+    (
+        "scoring-bands-on-unknown",
+        "quizzes/sample.yml:7: scoring.bands_on: expected one of: raw, mean, percent, got 'total'",
+    ),
+    (
+        "scoring-missing-negative",
+        "quizzes/sample.yml:8: scoring.missing: expected a whole number of 0 or more, got -1",
+    ),
+    (
+        "scoring-missing-whole-quiz",
+        "quizzes/sample.yml:8: scoring.missing: 10 would leave every item of this quiz (10 items) unanswered and unscored: at most 9",
+    ),
+    (
+        "scoring-missing-whole-subscale",
+        "quizzes/sample.yml:13: scoring.missing: 2 would leave every item of subscale 'calm' (2 items) unanswered and unscored: at most 1",
+    ),
+    (
+        "raw-bands-start-late",
+        "quizzes/sample.yml:30: overall.bands[0].min: gap: no band covers 0..4 (bands on raw scores must cover 0..30 in order)",
+    ),
+    (
+        "raw-bands-start-too-low",
+        "quizzes/sample.yml:30: overall.bands[0].min: min -1 is below the lowest possible raw score, 0",
+    ),
+    (
+        "raw-bands-end-short",
+        "quizzes/sample.yml:32: overall.bands[2].max: gap: no band covers 29..30 (bands on raw scores must cover 0..30)",
+    ),
+    (
+        "raw-bands-end-too-high",
+        "quizzes/sample.yml:32: overall.bands[2].max: max 40 is above the highest possible raw score, 30",
+    ),
+    (
+        "raw-bands-gap",
+        "quizzes/sample.yml:31: overall.bands[1].min: gap: no band covers 15..15 (bands on raw scores must cover 0..30 in order)",
+    ),
+    (
+        "raw-bands-overlap",
+        "quizzes/sample.yml:32: overall.bands[2].min: overlap: 25..25 is already covered (bands on raw scores must cover 0..30 in order)",
+    ),
+    (
+        "mean-bands-gap",
+        "quizzes/sample.yml:31: overall.bands[1].min: gap: no band covers 1.4..1.4 (bands on means must cover 0..3 in order)",
+    ),
+    (
+        "percent-band-decimal",
+        "quizzes/sample.yml:18: subscales[0].bands[1].min: expected a whole number, got a decimal number",
+    ),
+    ("band-not-a-number", "quizzes/sample.yml:31: overall.bands[1].min: expected a number, got text"),
+    (
+        "raw-below-outside",
+        "quizzes/sample.yml:34: recommendations[0].below: 40 is outside the possible raw scores of the overall score (0..30)",
+    ),
+    (
+        "item-subscale-missing",
+        "quizzes/sample.yml:25: items[1]: missing required key 'items[1].subscale' (in a quiz with subscales every item belongs to one)",
+    ),
+    (
+        "single-score-item-subscale",
+        "quizzes/sample.yml:19: items[2].subscale: 'calm' is not a subscale (this quiz has none: declare subscales, or leave subscale out of every item for a single score)",
+    ),
+    (
+        "single-score-recommendation-subscale",
+        "quizzes/sample.yml:34: recommendations[0].subscale: 'calm' is not a subscale (expected one of: overall)",
+    ),
 ]
 
 # YAML oddities and a disguised javascript: link (found by these tests, since fixed).
@@ -405,3 +481,69 @@ def test_extension_system_exit_is_a_located_error(tmp_path: Path) -> None:
         load_quiz(quiz, display_name="quizzes/sample.yml")
     assert str(caught.value).startswith("quizzes/sample.yml:")
     assert "extension: scoring a sample failed: SystemExit: 3" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- scoring (issue 12)
+
+SCORING = FIXTURES / "scoring"
+
+
+def test_quiz_without_scoring_block_gets_the_defaults() -> None:
+    """Without ``scoring`` a quiz shows percents, bands on percents, and allows no blank answer."""
+    spec = load_quiz(SAMPLE)
+    assert spec["scoring"] == {"show": ["percent"], "bands_on": "percent", "missing": 0}
+
+
+def test_single_score_quiz_loads_without_subscales() -> None:
+    """A quiz may leave out ``subscales`` when no item names one: one score, raw bands, its scoring."""
+    spec = load_quiz(SCORING / "self-esteem.yml", check_page=page_checker(DOCS))
+    assert spec["subscales"] == []
+    assert {item["subscale"] for item in spec["items"]} == {None}
+    assert [item["reverse"] for item in spec["items"]] == [i in {2, 5, 6, 8, 9} for i in range(1, 11)]
+    assert spec["scoring"] == {"show": ["raw", "mean"], "bands_on": "raw", "missing": 1}
+    assert [(band["min"], band["max"]) for band in spec["overall"]["bands"]] == [(0, 14), (15, 25), (26, 30)]
+    assert spec["recommendations"][0]["below"] == 15
+
+
+def test_mean_bands_with_decimals_load() -> None:
+    """Mean bands on a -3..+3 scale may use decimals (and negative bounds)."""
+    spec = load_quiz(SCORING / "trust-means.yml", check_page=page_checker(DOCS))
+    assert [(band["min"], band["max"]) for band in spec["overall"]["bands"]] == [
+        (-3, -0.01),
+        (0, 1.49),
+        (1.5, 3),
+    ]
+    assert spec["scoring"]["bands_on"] == "mean"
+
+
+def test_raw_bands_may_use_decimals(tmp_path: Path) -> None:
+    """Raw bands may meet between whole totals (14.5 / 14.6): no whole total is left uncovered."""
+    source = (SCORING / "self-esteem.yml").read_text(encoding="utf-8")
+    source = (
+        source.replace("id: self-esteem", "id: decimals")
+        .replace("{min: 0, max: 14,", "{min: 0, max: 14.5,")
+        .replace("{min: 15, max: 25,", "{min: 14.6, max: 25,")
+    )
+    path = tmp_path / "decimals.yml"
+    path.write_text(source, encoding="utf-8")
+    spec = load_quiz(path)
+    assert [band["min"] for band in spec["overall"]["bands"]] == [0, 14.6, 26]
+
+
+def test_mean_bands_end_at_the_rounded_highest_mean(tmp_path: Path) -> None:
+    """On mixed scales the highest mean is rounded as results show it: 11/3 items -> bands end at 3.67."""
+    path = tmp_path / "mixed.yml"
+    path.write_text(
+        "id: mixed\ntitle: Mixed\nscoring: {show: [mean], bands_on: mean}\n"
+        "scales:\n  four: {points: [{value: 0, label: a}, {value: 4, label: b}]}\n"
+        "  three: {points: [{value: 0, label: a}, {value: 3, label: b}]}\n"
+        "items:\n  - {id: a, text: A., scale: four}\n  - {id: b, text: B., scale: four}\n"
+        "  - {id: c, text: C., scale: three}\n"
+        "overall:\n  label: All\n  bands:\n    - {min: 0, max: 1.99, heading: Low, feedback: Low.}\n"
+        "    - {min: 2, max: 3.66, heading: High, feedback: High.}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QuizError, match=r"overall\.bands\[1\]\.max: gap: no band covers 3\.67\.\.3\.67"):
+        load_quiz(path, display_name="quizzes/mixed.yml")
+    path.write_text(path.read_text(encoding="utf-8").replace("3.66", "3.67"), encoding="utf-8")
+    assert load_quiz(path)["overall"]["bands"][1]["max"] == 3.67

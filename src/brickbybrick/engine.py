@@ -8,15 +8,24 @@ Rules:
 
 * an item's score is its answer's value, or ``low + high - value`` when reverse-keyed, so a
   higher score always means "more of what the subscale measures";
-* unanswered items are listed, never counted as zero: an incomplete form has no scores;
+* a score comes in three figures: **raw** (the keyed sum, between the sums of the scales'
+  lowest and highest values), **mean** (raw / number of items, in the scale's own values,
+  rounded half up to two decimals) and **percent** (``(raw - min) / (max - min)``, rounded
+  half up to a whole number); the quiz's ``scoring`` says which the result shows
+  (``show``, default ``[percent]``) and which unit its bands and ``below`` thresholds use
+  (``bands_on``, default ``percent``);
+* a value belongs to the band with the greatest ``min`` at or below it;
+* unanswered items are listed, never counted as zero. Up to ``scoring.missing`` of them
+  (default 0) still give scores, **prorated**: the answered items' mean times the number of
+  items (and the answered items' mean); on items of different scales, the answered items'
+  place in their range carried to the whole range. More blanks give no scores at all;
 * critical answers (at or beyond an item's threshold, judged on the raw answer) are flagged
   whether or not the form is complete, and **danger comes first**: with any critical answer the
   help alert opens the result (its first link is the help page), the overall score and every
   subscale holding a critical answer show their ``if_critical`` text instead of a band (never
-  the top band), and recommendations follow their ``critical`` rule (``hide`` by default,
-  ``only`` or ``show``);
-* a percent is ``(raw - min) / (max - min)``, rounded half up to a whole number, and picks
-  the band whose inclusive ``min..max`` range holds it.
+  the top band) and no figure, and recommendations follow their ``critical`` rule (``hide`` by
+  default, ``only`` or ``show``);
+* a quiz without subscales has one score, the overall one.
 """
 
 from __future__ import annotations
@@ -28,7 +37,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, NotRequired, TypedDict
 
 __all__ = [
+    "DEFAULT_SCORING",
     "EngineError",
+    "hundredths",
     "is_critical",
     "item_score",
     "percent",
@@ -51,8 +62,10 @@ class Scale(TypedDict):
 
 
 class Band(TypedDict):
-    min: int
-    max: int
+    """A band in the quiz's ``bands_on`` unit: whole percents, or raw or mean values (decimals allowed)."""
+
+    min: float
+    max: float
     heading: str
     feedback_html: str
 
@@ -81,7 +94,7 @@ class ItemSpec(TypedDict):
     id: str
     text: str
     scale: str
-    subscale: str
+    subscale: str | None  # None in a quiz without subscales (one score, the overall one)
     reverse: bool
     critical: CriticalRule | None
 
@@ -99,7 +112,7 @@ class RecommendationSpec(TypedDict):
     subscale: str
     text: str
     page: str
-    below: int | None
+    below: float | None  # in the quiz's ``bands_on`` unit
     critical: CriticalMode
     href: NotRequired[str]  # the page's URL, filled in for the browser
 
@@ -119,6 +132,19 @@ class ExtensionSpec(TypedDict):
     source: str
 
 
+Figure = Literal["raw", "mean", "percent"]
+#: Every figure a score can show, in the order a result shows them.
+FIGURES: tuple[Figure, ...] = ("raw", "mean", "percent")
+
+
+class ScoringSpec(TypedDict):
+    """How a quiz is scored and shown: the quiz file's ``scoring`` block, defaults filled in."""
+
+    show: list[Figure]  # the figures a result shows, a subset of FIGURES in their order
+    bands_on: Figure  # the unit of every band's min and max and every recommendation's below
+    missing: int  # how many unanswered items still give (prorated) scores
+
+
 class Spec(TypedDict):
     id: str
     title: str
@@ -130,6 +156,7 @@ class Spec(TypedDict):
     recommendations: list[RecommendationSpec]
     help: HelpSpec | None
     extension: ExtensionSpec | None
+    scoring: NotRequired[ScoringSpec]  # DEFAULT_SCORING when absent
     disclaimer: NotRequired[str]  # plain text under a result (the guide's words)
 
 
@@ -151,10 +178,18 @@ class Shown(TypedDict):
 
 
 class Summary(TypedDict):
-    raw: int
-    min: int
+    """One score. ``raw`` is an int when every item is answered; prorated, a float (2 decimals)."""
+
+    raw: float
+    min: int  # the lowest and highest possible raw scores
     max: int
+    mean: float  # raw / items, 2 decimals (prorated on one scale: the answered items' mean)
+    mean_min: float  # the lowest and highest possible means, 2 decimals
+    mean_max: float
     percent: int
+    items: int  # how many items the score counts
+    answered: int  # how many of them were answered
+    prorated: bool  # answered < items: raw is the answered items' mean x items
     label: str
     band: Shown
 
@@ -181,9 +216,18 @@ class FocusArea(TypedDict):
 
 
 class Result(TypedDict):
+    """What :func:`score` returns (and an extension's ``interpret`` receives).
+
+    ``complete`` says the answers give scores: every item answered, or no more left blank
+    than ``scoring.missing`` allows (then ``prorated`` is true). ``missing`` lists the
+    unanswered items either way.
+    """
+
     quiz: str
     title: str
     complete: bool
+    prorated: bool
+    scoring: ScoringSpec
     missing: list[ItemRef]
     critical: list[ItemRef]
     help: Link | None
@@ -203,6 +247,8 @@ DEFAULT_IF_CRITICAL: Replacement = {
 #: The alert for a critical answer when a quiz names no help of its own.
 DEFAULT_ALERT_HTML = "<p><strong>One or more of your answers needs attention before any score.</strong></p>"
 DEFAULT_DISCLAIMER = "Your answers were scored on this device and were not sent or stored."
+#: How a quiz without a ``scoring`` block is scored: percents only, every item answered.
+DEFAULT_SCORING: ScoringSpec = {"show": ["percent"], "bands_on": "percent", "missing": 0}
 
 _extensions: dict[tuple[str, str], Callable[..., Any]] = {}
 
@@ -224,22 +270,51 @@ def item_score(spec: Spec, item: ItemSpec, value: int) -> int:
 
 def percent(raw: int, low: int, high: int) -> int:
     """Return where ``raw`` sits between ``low`` and ``high`` as 0-100, rounded half up."""
+    return _percent(raw, 1, low, high)
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up to a whole number (exact: integers only)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def _percent(raw_top: int, raw_bottom: int, low: int, high: int) -> int:
+    # The percent of the raw score raw_top / raw_bottom, in integers, so that CPython and
+    # Pyodide agree to the last digit and halves always round up.
     if high <= low:
         return 100
-    return (200 * (raw - low) + (high - low)) // (2 * (high - low))
+    return _half_up(100 * (raw_top - low * raw_bottom), (high - low) * raw_bottom)
 
 
-def _band(bands: list[Band], pct: int) -> Shown:
-    for band in bands:
-        if band["min"] <= pct <= band["max"]:
-            return {"heading": band["heading"], "feedback_html": band["feedback_html"], "critical": False}
-    raise EngineError(f"no band covers {pct}%")
+def hundredths(numerator: int, denominator: int) -> float:
+    """``numerator / denominator`` rounded half up to two decimals."""
+    return _half_up(100 * numerator, denominator) / 100
 
 
-def _shown(bands: list[Band], pct: int, replacement: Replacement | None, critical: bool) -> Shown:
-    """The band for ``pct``; with a critical answer, the replacement text instead (never a band)."""
+def scoring_of(spec: Spec) -> ScoringSpec:
+    """The quiz's scoring rules (:data:`DEFAULT_SCORING` for a quiz without a ``scoring`` block)."""
+    return spec.get("scoring") or DEFAULT_SCORING
+
+
+def _number(value: float) -> str:
+    """A figure as a person reads it: whole numbers plain, others with two decimals, a real minus."""
+    text = str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+    return text.replace("-", "\u2212")
+
+
+def _band(bands: list[Band], value: float) -> Shown:
+    """The band with the greatest ``min`` at or below ``value``."""
+    below = [band for band in bands if band["min"] <= value]
+    if not below:
+        raise EngineError(f"no band covers {_number(value)}")
+    band = max(below, key=lambda band: band["min"])
+    return {"heading": band["heading"], "feedback_html": band["feedback_html"], "critical": False}
+
+
+def _shown(bands: list[Band], value: float, replacement: Replacement | None, critical: bool) -> Shown:
+    """The band for ``value``; with a critical answer, the replacement text instead (never a band)."""
     if not critical:
-        return _band(bands, pct)
+        return _band(bands, value)
     text = replacement or DEFAULT_IF_CRITICAL
     return {"heading": text["heading"], "feedback_html": text["feedback_html"], "critical": True}
 
@@ -254,13 +329,16 @@ def is_critical(item: ItemSpec | Mapping[str, Any], value: int) -> bool:
     return bool(value <= rule["at_or_below"])
 
 
-def recommendation_shown(rec: RecommendationSpec, percents: Mapping[str, int], critical: bool) -> bool:
-    """Whether a recommendation is shown: its ``critical`` rule first, then its ``below`` threshold."""
+def recommendation_shown(rec: RecommendationSpec, values: Mapping[str, float], critical: bool) -> bool:
+    """Whether a recommendation is shown: its ``critical`` rule first, then its ``below`` threshold.
+
+    ``values`` maps ``overall`` and each subscale id to its score in the quiz's ``bands_on`` unit.
+    """
     mode = rec.get("critical", "hide")
     if (critical and mode == "hide") or (not critical and mode == "only"):
         return False
     below = rec.get("below")
-    return below is None or percents[rec["subscale"]] < below
+    return below is None or values[rec["subscale"]] < below
 
 
 def _parse_answers(spec: Spec, answers: Mapping[str, Any]) -> dict[str, int]:
@@ -282,14 +360,52 @@ def _parse_answers(spec: Spec, answers: Mapping[str, Any]) -> dict[str, int]:
     return parsed
 
 
-def _totals(spec: Spec, items: list[ItemSpec], answers: dict[str, int]) -> tuple[int, int, int]:
-    low = high = raw = 0
+def _summary(
+    spec: Spec, items: list[ItemSpec], answers: dict[str, int], label: str
+) -> tuple[Summary, float] | None:
+    """Score ``items``: the summary without its band, and the value its band is chosen by.
+
+    With blanks the score is prorated: the answered items' place in *their* range, carried to
+    the whole range. On one scale that is the answered items' mean x the number of items (and
+    the mean is the answered items' mean); on mixed scales it stays between ``min`` and ``max``.
+    None when none of the items is answered (there is nothing to prorate from).
+    """
+    low = high = total = answered = answered_low = answered_high = 0
     for item in items:
         scale_low, scale_high = _scale_bounds(spec, item["scale"])
         low += scale_low
         high += scale_high
-        raw += item_score(spec, item, answers[item["id"]])
-    return raw, low, high
+        if item["id"] in answers:
+            total += item_score(spec, item, answers[item["id"]])
+            answered += 1
+            answered_low += scale_low
+            answered_high += scale_high
+    if not answered:
+        return None
+    count = len(items)
+    prorated = answered < count
+    # The raw score as an exact fraction raw_top / raw_bottom: the total itself when complete;
+    # prorated, low + (total - answered_low) / (answered_high - answered_low) x (high - low).
+    raw_top, raw_bottom = total, 1
+    if prorated:
+        raw_bottom = max(answered_high - answered_low, 1)
+        raw_top = low * raw_bottom + (total - answered_low) * (high - low)
+    summary: Summary = {
+        "raw": hundredths(raw_top, raw_bottom) if prorated else total,
+        "min": low,
+        "max": high,
+        "mean": hundredths(raw_top, raw_bottom * count),
+        "mean_min": hundredths(low, count),
+        "mean_max": hundredths(high, count),
+        "percent": _percent(raw_top, raw_bottom, low, high),
+        "items": count,
+        "answered": answered,
+        "prorated": prorated,
+        "label": label,
+        "band": {"heading": "", "feedback_html": "", "critical": False},
+    }
+    unit = scoring_of(spec)["bands_on"]
+    return summary, summary["percent"] if unit == "percent" else summary[unit]
 
 
 def _load_extension(spec: Spec) -> Callable[..., Any] | None:
@@ -348,15 +464,23 @@ def _refs(spec: Spec, keep: Callable[[ItemSpec], bool]) -> list[ItemRef]:
 def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     """Score ``answers`` (item id -> value, as int or str) against a quiz ``spec``."""
     parsed = _parse_answers(spec, answers)
+    scoring = scoring_of(spec)
     critical_ids = {
         item["id"] for item in spec["items"] if item["id"] in parsed and is_critical(item, parsed[item["id"]])
     }
     help_spec = spec.get("help")
+    missing = _refs(spec, lambda item: item["id"] not in parsed)
     result: Result = {
         "quiz": spec["id"],
         "title": spec["title"],
-        "complete": len(parsed) == len(spec["items"]),
-        "missing": _refs(spec, lambda item: item["id"] not in parsed),
+        "complete": False,
+        "prorated": False,
+        "scoring": {
+            "show": list(scoring["show"]),
+            "bands_on": scoring["bands_on"],
+            "missing": scoring["missing"],
+        },
+        "missing": missing,
         "critical": _refs(spec, lambda item: item["id"] in critical_ids),
         "help": (
             {"text": help_spec["link_text"], "href": help_spec.get("href", help_spec["page"])}
@@ -369,43 +493,38 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
         "notes": [],
         "focus_areas": [],
     }
-    if not result["complete"]:
+    if len(missing) > scoring["missing"]:
         return result
 
-    raw, low, high = _totals(spec, spec["items"], parsed)
-    pct = percent(raw, low, high)
     overall = spec["overall"]
-    result["overall"] = {
-        "raw": raw,
-        "min": low,
-        "max": high,
-        "percent": pct,
-        "label": overall["label"],
-        "band": _shown(overall["bands"], pct, overall.get("if_critical"), bool(critical_ids)),
-    }
-    percents = {"overall": pct}
+    scored = _summary(spec, spec["items"], parsed, overall["label"])
+    subscales: list[tuple[SubscaleSpec, list[ItemSpec], Summary, float]] = []
     for subscale in spec["subscales"]:
         items = [item for item in spec["items"] if item["subscale"] == subscale["id"]]
-        raw, low, high = _totals(spec, items, parsed)
-        pct = percent(raw, low, high)
+        sub_scored = _summary(spec, items, parsed, subscale["label"])
+        if sub_scored is None:
+            return result  # no answer to prorate from: no scores at all (the build prevents it)
+        subscales.append((subscale, items, *sub_scored))
+    if scored is None:
+        return result
+
+    result["complete"] = True
+    result["prorated"] = bool(missing)
+    summary, value = scored
+    summary["band"] = _shown(overall["bands"], value, overall.get("if_critical"), bool(critical_ids))
+    result["overall"] = summary
+    values = {"overall": value}
+    for subscale, items, sub_summary, value in subscales:
         hit = any(item["id"] in critical_ids for item in items)
+        sub_summary["band"] = _shown(subscale["bands"], value, subscale.get("if_critical"), hit)
         result["subscales"].append(
-            {
-                "id": subscale["id"],
-                "label": subscale["label"],
-                "raw": raw,
-                "min": low,
-                "max": high,
-                "percent": pct,
-                "band": _shown(subscale["bands"], pct, subscale.get("if_critical"), hit),
-                "focus": subscale.get("focus", True),
-            }
+            {**sub_summary, "id": subscale["id"], "focus": subscale.get("focus", True)}
         )
-        percents[subscale["id"]] = pct
+        values[subscale["id"]] = value
     result["recommendations"] = [
         {"text": rec["text"], "href": rec.get("href", rec["page"])}
         for rec in spec["recommendations"]
-        if recommendation_shown(rec, percents, bool(critical_ids))
+        if recommendation_shown(rec, values, bool(critical_ids))
     ]
     # Worksheet focus areas are goals to work on together: never from a quiz with a critical
     # answer, never from a subscale the author keeps out of them (physical safety, say).
@@ -431,7 +550,23 @@ def _bar(pct: int) -> str:
     )
 
 
-def _summary_html(summary: Summary, css: str) -> str:
+def _range(low: float, high: float) -> str:
+    # "0 (en dash) 30"; with a negative end "(minus) 51 to 51", where a dash would read as a minus.
+    return f"{_number(low)} to {_number(high)}" if low < 0 else f"{_number(low)}\u2013{_number(high)}"
+
+
+def _figure(summary: Summary, figure: Figure) -> str:
+    """One figure of a score in words that name its own range: only a percent is "out of 100"."""
+    if figure == "raw":
+        return f"{_number(summary['raw'])} ({_range(summary['min'], summary['max'])})"
+    if figure == "mean":
+        return f"mean {summary['mean']:.2f}".replace("-", "\u2212") + (
+            f" ({_range(summary['mean_min'], summary['mean_max'])})"
+        )
+    return f"{summary['percent']} out of 100"
+
+
+def _summary_html(summary: Summary, css: str, show: list[Figure]) -> str:
     band = summary["band"]
     if band["critical"]:
         # Beside a critical answer a number would speak louder than the warning ("98 out of
@@ -443,15 +578,31 @@ def _summary_html(summary: Summary, css: str) -> str:
             f'<div class="bb-score__feedback">{band["feedback_html"]}</div>'
             "</div>"
         )
+    figures = "".join(
+        f'<span class="bb-score__value">{_e(_figure(summary, figure))}</span> ' for figure in show
+    )
+    prorated = '<span class="bb-score__prorated">(prorated)</span> ' if summary["prorated"] else ""
     return (
         f'<div class="{css}">'
         f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
-        f'<span class="bb-score__value">{summary["percent"]} out of 100</span> '
+        f"{figures}{prorated}"
         f'<span class="bb-score__band">{_e(band["heading"])}</span></p>'
         f"{_bar(summary['percent'])}"
         f'<div class="bb-score__feedback">{band["feedback_html"]}</div>'
         "</div>"
     )
+
+
+def _item_links(quiz: str, items: list[ItemRef]) -> str:
+    links = "".join(
+        f'<li><a href="#bb-{quiz}-{_e(item["id"])}">Question {item["number"]}: {_e(item["text"])}</a></li>'
+        for item in items
+    )
+    return f"<ul>{links}</ul>"
+
+
+def _questions(count: int) -> str:
+    return "1 question" if count == 1 else f"{count} questions"
 
 
 def _alert_html(spec_help: HelpSpec | None, link: Link | None) -> str:
@@ -475,8 +626,14 @@ def render_result_html(result: Result, spec: Spec | None = None) -> str:
     parts: list[str] = [f'<div class="bb-result" data-quiz-result-for="{quiz}">']
     if result["critical"]:
         parts.append(_alert_html(spec["help"] if spec else None, result["help"]))
+    missing = result["missing"]
     if not result["complete"]:
-        missing = result["missing"]
+        allowed = result["scoring"]["missing"]
+        please = (
+            f" Please answer at least {len(missing) - allowed} of them to see your results:"
+            if 0 < allowed < len(missing)
+            else " Please answer " + ("it" if len(missing) == 1 else "them") + " to see your results:"
+        )
         parts.append(
             '<div class="bb-result__missing"><p><strong>'
             + (
@@ -484,25 +641,27 @@ def render_result_html(result: Result, spec: Spec | None = None) -> str:
                 if len(missing) == 1
                 else f"{len(missing)} questions are still unanswered."
             )
-            + "</strong> Please answer "
-            + ("it" if len(missing) == 1 else "them")
-            + " to see your results:</p><ul>"
+            + f"</strong>{please}</p>{_item_links(quiz, missing)}</div></div>"
         )
-        for item in missing:
-            parts.append(
-                f'<li><a href="#bb-{quiz}-{_e(item["id"])}">Question {item["number"]}: '
-                f"{_e(item['text'])}</a></li>"
-            )
-        parts.append("</ul></div></div>")
         return "".join(parts)
 
     parts.append(f'<h3 class="bb-result__title">Your results: {_e(result["title"])}</h3>')
+    if result["prorated"]:
+        # Said before any figure: these scores stand in for answers that were not given.
+        scores = "your scores are" if result["subscales"] else "your score is"
+        parts.append(
+            '<div class="bb-result__prorated"><p><strong>'
+            f"You left {_questions(len(missing))} unanswered, so {scores} prorated:</strong> "
+            "worked out from the questions you answered (their mean \u00d7 the number of questions)."
+            f" Skipped:</p>{_item_links(quiz, missing)}</div>"
+        )
+    show = result["scoring"]["show"]
     if result["overall"] is not None:
-        parts.append(_summary_html(result["overall"], "bb-result__overall"))
+        parts.append(_summary_html(result["overall"], "bb-result__overall", show))
     if result["subscales"]:
         parts.append('<ul class="bb-result__subscales">')
         for subscale in result["subscales"]:
-            parts.append(f"<li>{_summary_html(subscale, 'bb-result__subscale')}</li>")
+            parts.append(f"<li>{_summary_html(subscale, 'bb-result__subscale', show)}</li>")
         parts.append("</ul>")
     for note in result["notes"]:
         link = ""

@@ -9,6 +9,7 @@ one-line message names the file, the line and the key path, e.g.::
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -149,7 +150,14 @@ Check = Callable[[Any, KeyPath, Located], Any]
 
 
 def _type_name(value: Any) -> str:
-    names = {str: "text", int: "a whole number", bool: "true/false", list: "a list", dict: "a mapping"}
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a decimal number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a mapping",
+    }
     return "nothing" if value is None else names.get(type(value), type(value).__name__)
 
 
@@ -172,6 +180,20 @@ def integer(value: Any, path: KeyPath, doc: Located) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise doc.error(path, f"expected a whole number, got {_type_name(value)}")
     return int(value)
+
+
+def number(value: Any, path: KeyPath, doc: Located) -> float:
+    """A whole or decimal number (a band's bound in raw or mean units may use decimals)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise doc.error(path, f"expected a number, got {_type_name(value)}")
+    return value
+
+
+def count(value: Any, path: KeyPath, doc: Located) -> int:
+    checked = integer(value, path, doc)
+    if checked < 0:
+        raise doc.error(path, f"expected a whole number of 0 or more, got {checked}")
+    return checked
 
 
 def percent_bound(value: Any, path: KeyPath, doc: Located) -> int:
@@ -244,7 +266,9 @@ def one_of(*choices: str) -> Check:
     return check
 
 
-BAND = Obj({"min": percent_bound, "max": percent_bound, "heading": text, "feedback": text})
+# A band's min and max are numbers in the quiz's ``scoring.bands_on`` unit; which numbers
+# (whole percents 0..100, or the raw or mean range of its score) is checked by meaning below.
+BAND = Obj({"min": number, "max": number, "heading": text, "feedback": text})
 BANDS = ListOf(BAND)
 IF_CRITICAL = Obj({"heading": text, "feedback": text})
 CRITICAL_MODES = ("hide", "only", "show")
@@ -254,28 +278,33 @@ SUBSCALE = Obj({"id": ident, "label": text, "bands": BANDS}, {"if_critical": IF_
 CRITICAL = Obj(
     {}, {"at_or_above": integer, "at_or_below": integer}, exactly_one_of=("at_or_above", "at_or_below")
 )
+# An item's subscale is required when the quiz has subscales, and refused when it has none.
 ITEM = Obj(
-    {"id": ident, "text": text, "scale": ident, "subscale": ident},
-    {"reverse": boolean, "critical": CRITICAL},
+    {"id": ident, "text": text, "scale": ident}, {"subscale": ident, "reverse": boolean, "critical": CRITICAL}
 )
 RECOMMENDATION = Obj(
     {"subscale": ident, "text": text, "page": text},
-    {"below": percent_bound, "critical": one_of(*CRITICAL_MODES)},
+    {"below": number, "critical": one_of(*CRITICAL_MODES)},
+)
+SCORING = Obj(
+    {},
+    {"show": ListOf(one_of(*engine.FIGURES)), "bands_on": one_of(*engine.FIGURES), "missing": count},
 )
 QUIZ = Obj(
     {
         "id": ident,
         "title": text,
         "scales": MapOf(SCALE),
-        "subscales": ListOf(SUBSCALE),
         "items": ListOf(ITEM),
         "overall": Obj({"label": text, "bands": BANDS}, {"if_critical": IF_CRITICAL}),
     },
     {
+        "subscales": ListOf(SUBSCALE),  # left out by a single-score quiz
         "intro": text,
         "recommendations": ListOf(RECOMMENDATION, min_length=0),
         "extension": text,
         "help": ident,
+        "scoring": SCORING,
     },
 )
 
@@ -341,7 +370,94 @@ def _check_unique(doc: Located, entries: list[dict[str, Any]], key_path: KeyPath
         seen[entry["id"]] = index
 
 
-def _check_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> None:
+@dataclass(frozen=True)
+class ScoreRange:
+    """What one score (a subscale's or the overall) can be, in the quiz's band unit."""
+
+    unit: engine.Figure
+    items: int
+    low_sum: int  # the sums of the items' lowest and highest scale values
+    high_sum: int
+
+    @property
+    def low(self) -> float:
+        return self.value(self.low_sum)
+
+    @property
+    def high(self) -> float:
+        return self.value(self.high_sum)
+
+    def value(self, raw: int) -> float:
+        """A whole raw total in this unit (a mean to two decimals, as the engine rounds it)."""
+        return engine.hundredths(raw, self.items) if self.unit == "mean" else raw
+
+    def between(self, above: float, below: float) -> list[float]:
+        """The scores a fully answered form can have strictly between ``above`` and ``below``."""
+        if self.unit == "raw":
+            return list(range(math.floor(above) + 1, math.ceil(below)))
+        values = (self.value(raw) for raw in range(self.low_sum, self.high_sum + 1))
+        return list(dict.fromkeys(value for value in values if above < value < below))
+
+    def describe(self) -> str:
+        return {"raw": "raw score", "mean": "mean", "percent": "percent"}[self.unit]
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _check_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath, span: ScoreRange) -> None:
+    """Bands cover every possible score in order: from the lowest to the highest, no overlap.
+
+    Percent bands are whole numbers covering 0..100 with no gap. Raw and mean bands may use
+    decimals: a value belongs to the band with the greatest ``min`` at or below it, so they
+    only need to leave no whole answer's score (a whole raw total, or such a total's mean)
+    between one band's ``max`` and the next band's ``min``.
+    """
+    if span.unit == "percent":
+        _check_percent_bands(doc, bands, path)
+        return
+    whole = f"{_num(span.low)}..{_num(span.high)}"
+    rule = f"bands on {span.describe()}s must cover {whole}"
+    for index, band in enumerate(bands):
+        here = (*path, index)
+        if band["min"] > band["max"]:
+            raise doc.error((*here, "min"), f"min {_num(band['min'])} is above max {_num(band['max'])}")
+        if index == 0:
+            if band["min"] < span.low:
+                raise doc.error(
+                    (*here, "min"),
+                    f"min {_num(band['min'])} is below the lowest possible {span.describe()}, {_num(span.low)}",
+                )
+            gap = [span.low, *span.between(span.low, band["min"])] if band["min"] > span.low else []
+        else:
+            previous = bands[index - 1]
+            if band["min"] <= previous["max"]:
+                raise doc.error(
+                    (*here, "min"),
+                    f"overlap: {_num(band['min'])}..{_num(previous['max'])} is already covered ({rule} in order)",
+                )
+            gap = span.between(previous["max"], band["min"])
+        if gap:
+            raise doc.error(
+                (*here, "min"), f"gap: no band covers {_num(gap[0])}..{_num(gap[-1])} ({rule} in order)"
+            )
+    last = (*path, len(bands) - 1, "max")
+    top = bands[-1]["max"]
+    if top > span.high:
+        raise doc.error(
+            last, f"max {_num(top)} is above the highest possible {span.describe()}, {_num(span.high)}"
+        )
+    if top < span.high:
+        gap = [*span.between(top, span.high), span.high]
+        raise doc.error(last, f"gap: no band covers {_num(gap[0])}..{_num(gap[-1])} ({rule})")
+
+
+def _check_percent_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> None:
+    """Percent bands: whole numbers from 0 to 100, covering 0..100 in order, no gap, no overlap."""
+    for index, band in enumerate(bands):
+        percent_bound(band["min"], (*path, index, "min"), doc)
+        percent_bound(band["max"], (*path, index, "max"), doc)
     expected = 0
     for index, band in enumerate(bands):
         here = (*path, index)
@@ -361,6 +477,47 @@ def _check_bands(doc: Located, bands: list[dict[str, Any]], path: KeyPath) -> No
     if expected != 101:
         raise doc.error(
             (*path, len(bands) - 1, "max"), f"gap: no band covers {expected}..100 (bands must cover 0..100)"
+        )
+
+
+def _score_range(quiz: dict[str, Any], items: list[dict[str, Any]], unit: engine.Figure) -> ScoreRange:
+    bounds = [[point["value"] for point in quiz["scales"][item["scale"]]["points"]] for item in items]
+    return ScoreRange(unit, len(items), sum(map(min, bounds)), sum(map(max, bounds)))
+
+
+def _check_scoring(doc: Located, quiz: dict[str, Any], groups: dict[str, list[dict[str, Any]]]) -> None:
+    """``show`` lists figures once each, in their order; ``missing`` leaves every score an answer."""
+    scoring = quiz.get("scoring", {})
+    show = scoring.get("show", [])
+    for index, figure in enumerate(show):
+        if figure in show[:index]:
+            raise doc.error(("scoring", "show", index), f"{figure!r} is listed twice")
+        if index and engine.FIGURES.index(figure) < engine.FIGURES.index(show[index - 1]):
+            raise doc.error(
+                ("scoring", "show", index),
+                f"list the figures in the order {', '.join(engine.FIGURES)} ({figure!r} comes before {show[index - 1]!r})",
+            )
+    allowed = scoring.get("missing", 0)
+    name, items = min(groups.items(), key=lambda group: len(group[1]))
+    if allowed >= len(items):
+        what = "this quiz" if name == "overall" else f"subscale {name!r}"
+        raise doc.error(
+            ("scoring", "missing"),
+            f"{allowed} would leave every item of {what} ({len(items)} items) unanswered and unscored: "
+            f"at most {len(items) - 1}",
+        )
+
+
+def _check_below(doc: Located, below: float, path: KeyPath, span: ScoreRange, name: str) -> None:
+    """A recommendation's ``below`` is a score in the band unit, within that score's possible range."""
+    if span.unit == "percent":
+        percent_bound(below, path, doc)
+    elif not span.low <= below <= span.high:
+        what = "the overall score" if name == "overall" else f"subscale {name!r}"
+        raise doc.error(
+            path,
+            f"{_num(below)} is outside the possible {span.describe()}s of {what} "
+            f"({_num(span.low)}..{_num(span.high)})",
         )
 
 
@@ -455,16 +612,29 @@ def load_quiz(
         values = [point["value"] for point in scale["points"]]
         if len(set(values)) != len(values):
             raise doc.error(("scales", name, "points"), f"values must be unique, got {values}")
-    _check_unique(doc, quiz["subscales"], ("subscales",), "subscale")
+    subscales = quiz.get("subscales", [])
+    _check_unique(doc, subscales, ("subscales",), "subscale")
     _check_unique(doc, quiz["items"], ("items",), "item")
-    subscale_ids = [sub["id"] for sub in quiz["subscales"]]
+    subscale_ids = [sub["id"] for sub in subscales]
     for index, item in enumerate(quiz["items"]):
         here = ("items", index)
         if item["scale"] not in quiz["scales"]:
             raise doc.error(
                 (*here, "scale"), f"{item['scale']!r} is not a scale {_one_of(item['scale'], quiz['scales'])}"
             )
-        if item["subscale"] not in subscale_ids:
+        if "subscale" not in item and subscales:
+            raise doc.error(
+                here,
+                f"missing required key '{format_path((*here, 'subscale'))}' "
+                "(in a quiz with subscales every item belongs to one)",
+            )
+        if "subscale" in item and not subscales:
+            raise doc.error(
+                (*here, "subscale"),
+                f"{item['subscale']!r} is not a subscale (this quiz has none: declare subscales, "
+                "or leave subscale out of every item for a single score)",
+            )
+        if "subscale" in item and item["subscale"] not in subscale_ids:
             raise doc.error(
                 (*here, "subscale"),
                 f"{item['subscale']!r} is not a subscale {_one_of(item['subscale'], subscale_ids)}",
@@ -477,32 +647,42 @@ def load_quiz(
                     (*here, "critical", rule),
                     f"{threshold} is not a value of scale {item['scale']!r} (expected one of: {', '.join(map(str, values))})",
                 )
-    critical_subscales = {item["subscale"] for item in quiz["items"] if "critical" in item}
-    for index, sub in enumerate(quiz["subscales"]):
-        if not any(item["subscale"] == sub["id"] for item in quiz["items"]):
+    has_critical = any("critical" in item for item in quiz["items"])
+    critical_subscales = {item.get("subscale") for item in quiz["items"] if "critical" in item}
+    groups = {"overall": quiz["items"]}
+    unit: engine.Figure = quiz.get("scoring", {}).get("bands_on", "percent")
+    for index, sub in enumerate(subscales):
+        groups[sub["id"]] = [item for item in quiz["items"] if item.get("subscale") == sub["id"]]
+        if not groups[sub["id"]]:
             raise doc.error(("subscales", index, "id"), f"subscale {sub['id']!r} has no items")
         if "if_critical" in sub and sub["id"] not in critical_subscales:
             raise doc.error(
                 ("subscales", index, "if_critical"),
                 f"never shown: no item of subscale {sub['id']!r} has a critical answer",
             )
-        _check_bands(doc, sub["bands"], ("subscales", index, "bands"))
-    _check_bands(doc, quiz["overall"]["bands"], ("overall", "bands"))
-    if "if_critical" in quiz["overall"] and not critical_subscales:
+        _check_bands(
+            doc, sub["bands"], ("subscales", index, "bands"), _score_range(quiz, groups[sub["id"]], unit)
+        )
+    _check_bands(doc, quiz["overall"]["bands"], ("overall", "bands"), _score_range(quiz, quiz["items"], unit))
+    if "if_critical" in quiz["overall"] and not has_critical:
         raise doc.error(("overall", "if_critical"), "never shown: no item of this quiz has a critical answer")
+    _check_scoring(doc, quiz, groups)
     for index, rec in enumerate(quiz.get("recommendations", [])):
         here = ("recommendations", index)
-        if rec.get("critical") == "only" and not critical_subscales:
+        if rec.get("critical") == "only" and not has_critical:
             raise doc.error((*here, "critical"), "never shown: no item of this quiz has a critical answer")
         if rec["subscale"] != "overall" and rec["subscale"] not in subscale_ids:
             raise doc.error(
                 (*here, "subscale"),
                 f"{rec['subscale']!r} is not a subscale {_one_of(rec['subscale'], ['overall', *subscale_ids])}",
             )
+        if "below" in rec:
+            span = _score_range(quiz, groups[rec["subscale"]], unit)
+            _check_below(doc, rec["below"], (*here, "below"), span, rec["subscale"])
         if check_page is not None and (problem := check_page(rec["page"])):
             raise doc.error((*here, "page"), problem)
 
-    help_spec = _help_spec(doc, quiz, bool(critical_subscales), help_data, require_help)
+    help_spec = _help_spec(doc, quiz, has_critical, help_data, require_help)
     extension: engine.ExtensionSpec | None = None
     if "extension" in quiz:
         ext_path = path.parent / quiz["extension"]
@@ -530,14 +710,14 @@ def load_quiz(
                 "if_critical": _replacement(doc, sub.get("if_critical"), ("subscales", index, "if_critical")),
                 "focus": sub.get("focus", True),
             }
-            for index, sub in enumerate(quiz["subscales"])
+            for index, sub in enumerate(subscales)
         ],
         "items": [
             {
                 "id": item["id"],
                 "text": item["text"],
                 "scale": item["scale"],
-                "subscale": item["subscale"],
+                "subscale": item.get("subscale"),
                 "reverse": item.get("reverse", False),
                 "critical": item.get("critical"),
             }
@@ -560,6 +740,11 @@ def load_quiz(
         ],
         "help": help_spec,
         "extension": extension,
+        "scoring": {
+            "show": quiz.get("scoring", {}).get("show", list(engine.DEFAULT_SCORING["show"])),
+            "bands_on": unit,
+            "missing": quiz.get("scoring", {}).get("missing", 0),
+        },
     }
     _try_scoring(spec, doc)
     return spec

@@ -19,6 +19,7 @@ FIXTURE_PAGES = {
     "extension.md": '# Extension quiz\n\n{{ quiz("ext-demo") }}\n',
     "hostile.md": '# Hostile strings\n\n{{ quiz("hostile") }}\n',
     "loop.md": '# Loop\n\n{{ quiz("loop") }}\n',
+    "scoring.md": '# Scored like the paper\n\n{{ quiz("self-esteem") }}\n',
     "help.md": "# Help\n\n## Get help\n\nCall someone you trust.\n",
 }
 
@@ -37,7 +38,13 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = mini_project(
         root / "project",
         pages=FIXTURE_PAGES,
-        quiz_dirs=(FIXTURES / "quizzes", FIXTURES / "extension", FIXTURES / "hostile", FIXTURES / "loop"),
+        quiz_dirs=(
+            FIXTURES / "quizzes",
+            FIXTURES / "extension",
+            FIXTURES / "hostile",
+            FIXTURES / "loop",
+            FIXTURES / "scoring",
+        ),
     )
     sock = free_port()
     origin = f"http://127.0.0.1:{sock.getsockname()[1]}/"

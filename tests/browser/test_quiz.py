@@ -276,3 +276,48 @@ def test_scorer_worker_replies_to_every_message(page: Page) -> None:
         {"v": 1, "type": "error", "id": 8, "error": "scorer worker: protocol version 0, expected 1"},
         {"v": 1, "type": "scored", "id": 9, "ok": False, "error": "the scorer is not ready"},
     ]
+
+
+# The Rosenberg Self-Esteem Scale's published key (Rosenberg 1965; see tests/test_scoring.py for
+# the source): SA=3 A=2 D=1 SD=0, items 2, 5, 6, 8 and 9 reversed, total 0-30, below 15 low and
+# 15 to 25 the normal range. These ticks add up to 3+0+2+1+2+3+0+1+3+1 = 16 on that key.
+ROSENBERG_TICKS = [
+    "Strongly agree",
+    "Strongly agree",
+    "Agree",
+    "Disagree",
+    "Disagree",
+    "Strongly disagree",
+    "Strongly disagree",
+    "Agree",
+    "Strongly disagree",
+    "Disagree",
+]
+
+
+def test_raw_unit_quiz_shows_the_published_total_and_band(page: Page) -> None:
+    """A quiz scored like its paper key shows the published total with its range and band, then a prorated one."""
+    page.goto("scoring/")
+    quiz = QuizForm(page, "self-esteem")
+    quiz.expect_ready()
+    for number, label in enumerate(ROSENBERG_TICKS, start=1):
+        quiz.answer(f"q{number}", label)
+    quiz.submit.click()
+    quiz.expect_result_contains("Self-esteem", "16 (0–30)", "mean 1.60 (0–3)", "Within the normal range")
+    expect(quiz.result).not_to_contain_text("out of 100")
+    expect(quiz.result.locator(".bb-score")).to_have_count(1)  # one score: no subscale repeats it
+    expect(quiz.result).to_be_focused()
+
+    # One blank is within the quiz's `missing: 1`: the score is prorated (15 / 9 x 10) and says so.
+    quiz.form.get_by_role("button", name="Clear my answers").click()
+    for number, label in enumerate(ROSENBERG_TICKS, start=1):
+        if number != 4:
+            quiz.answer(f"q{number}", label)
+    quiz.submit.click()
+    quiz.expect_result_contains(
+        "You left 1 question unanswered, so your score is prorated",
+        "Question 4: Placeholder statement 4",
+        "16.67 (0–30)",
+        "(prorated)",
+        "Within the normal range",
+    )

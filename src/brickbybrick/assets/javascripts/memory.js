@@ -1,5 +1,5 @@
-// Material keeps its settings (the colour-scheme choice among them) with __md_get/__md_set in
-// localStorage and sessionStorage, and writes the palette on every page load. A guide built
+// Material keeps its settings (the colour-scheme choice among them) with __md_get/__md_set in the
+// browser's web storage, and writes the palette on every page load. A guide built
 // with this plugin keeps nothing on the device: the same two functions, holding values in
 // memory for this page view (navigation.instant keeps it across pages; a reload forgets).
 // A classic script, placed right after the theme's inline script that defines them.

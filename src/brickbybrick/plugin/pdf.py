@@ -149,8 +149,10 @@ def build_worksheet_pdf(
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         for stale in cached.parent.glob("worksheet-*.pdf"):
-            stale.unlink()
-        shutil.copyfile(pdf, cached)
+            stale.unlink(missing_ok=True)  # another build (a parallel test) may remove it first
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        shutil.copyfile(pdf, partial)
+        partial.replace(cached)  # atomic: a parallel build reads a whole PDF or none
     log.info(
         "Blank worksheet PDF: %s (%d KB, %.1f s)",
         pdf.relative_to(config["site_dir"]),

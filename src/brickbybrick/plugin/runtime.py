@@ -105,6 +105,8 @@ def link_or_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
+    except FileExistsError:  # made meanwhile by a parallel build: the same content, by its name
+        return
     except OSError:
         shutil.copyfile(source, target)
 

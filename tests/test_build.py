@@ -136,30 +136,42 @@ def test_yaml_extension_is_named_not_ignored(tmp_path: Path) -> None:
     assert "quizzes/later.yaml: only .yml quiz files are read: rename it to later.yml" in done.stderr
 
 
-def test_critical_quiz_without_help_data_fails(tmp_path: Path) -> None:
-    """A guide whose quiz has critical answers needs help.yml; the error names the first critical item."""
-    project = mini_project(tmp_path / "project", pages=PAGES, help_file=None)
+@pytest.mark.parametrize(
+    ("config_change", "with_help", "expected"),
+    [
+        (
+            ("", ""),
+            False,  # a quiz with critical answers in a guide without help.yml
+            "quizzes/sample.yml:26: items[2].critical: a critical answer needs help to point to",
+        ),
+        (
+            ("      modules: [brickbybrick]\n", ""),
+            True,
+            "docs/quiz.md:5: quizzes need the macros plugin with this package's macros",
+        ),
+        (
+            (', url: "https://www.bbc.co.uk/weather"', ""),
+            True,
+            "plugins.brickbybrick.quick_exit.url: set the https:// address of a neutral page",
+        ),
+    ],
+    ids=["no-help-data", "no-macros-module", "quick-exit-without-destination"],
+)
+def test_guide_set_up_mistakes_fail_in_one_line(
+    tmp_path: Path, config_change: tuple[str, str], with_help: bool, expected: str
+) -> None:
+    """A guide missing help data, the macros module or the quick exit's destination fails saying what to add."""
+    config = FIXTURE_CONFIG.replace(*config_change) if config_change[0] else FIXTURE_CONFIG
+    project = mini_project(
+        tmp_path / "project",
+        pages=PAGES,
+        config=config,
+        help_file=FIXTURES / "help.yml" if with_help else None,
+    )
     done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
     assert done.returncode != 0
-    assert "quizzes/sample.yml:26: items[2].critical: a critical answer needs help to point to" in done.stderr
-
-
-def test_quiz_without_the_macros_module_fails(tmp_path: Path) -> None:
-    """Quizzes need mkdocs-macros with this package's module; without it the build says what to add."""
-    config = FIXTURE_CONFIG.replace("      modules: [brickbybrick]\n", "")
-    project = mini_project(tmp_path / "project", pages=PAGES, config=config)
-    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
-    assert done.returncode != 0
-    assert "docs/quiz.md:5: quizzes need the macros plugin with this package's macros" in done.stderr
-
-
-def test_quick_exit_without_destination_fails(tmp_path: Path) -> None:
-    """Turning the quick exit on without saying where it goes is a one-line configuration error."""
-    config = FIXTURE_CONFIG.replace(', url: "https://www.bbc.co.uk/weather"', "")
-    project = mini_project(tmp_path / "project", pages=PAGES, config=config)
-    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
-    assert done.returncode != 0
-    assert "plugins.brickbybrick.quick_exit.url: set the https:// address of a neutral page" in done.stderr
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_broken_anchor_in_chapter_fails_strict_build(tmp_path: Path) -> None:

@@ -19,10 +19,9 @@ from brickbybrick.quizfile import (
     ListOf,
     Located,
     Obj,
-    QuizError,
     ident,
     markdown_to_html,
-    parse_yaml,
+    read_yaml,
     text,
 )
 
@@ -101,11 +100,7 @@ def _markdown(doc: Located, path: tuple[str | int, ...], source: str, *, links: 
 def load_help(path: Path, *, display_name: str | None = None) -> HelpData:
     """Read and validate ``help.yml``."""
     filename = display_name or str(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise QuizError(filename, None, (), f"cannot read the file: {error}") from None
-    doc = parse_yaml(source, filename)
+    doc = read_yaml(path, filename)
     if not isinstance(doc.data, dict):
         raise doc.error((), "expected a mapping with page, sections and panels")
     raw_panels = doc.data.get("panels")

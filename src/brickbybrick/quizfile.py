@@ -100,6 +100,15 @@ def parse_yaml(text: str, filename: str) -> Located:
     return located
 
 
+def read_yaml(path: Path, filename: str) -> Located:
+    """Read and parse a YAML file; a file that cannot be read is a located error too."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuizError(filename, None, (), f"cannot read the file: {error}") from None
+    return parse_yaml(source, filename)
+
+
 def _convert(node: yaml.Node, path: KeyPath, located: Located, parents: frozenset[int]) -> Any:
     located.lines[path] = node.start_mark.line + 1
     located.values += 1
@@ -599,11 +608,7 @@ def load_quiz(
     scorer's trimmed standard library in the browser holds.
     """
     filename = display_name or str(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise QuizError(filename, None, (), f"cannot read the file: {error}") from None
-    doc = parse_yaml(source, filename)
+    doc = read_yaml(path, filename)
     quiz = QUIZ(doc.data, (), doc)
 
     if quiz["id"] != path.stem:

@@ -204,7 +204,7 @@ def test_progress_in_megabytes_on_a_slow_connection(page: Page) -> None:
     cdp.send("Network.enable")
     cdp.send(
         "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 20, "downloadThroughput": 3_000_000, "uploadThroughput": 1_000_000},
+        {"offline": False, "latency": 20, "downloadThroughput": 1_000_000, "uploadThroughput": 1_000_000},
     )
     page.goto("quiz/")
     quiz = QuizForm(page, "sample")

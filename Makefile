@@ -74,8 +74,10 @@ pyodide-test: setup
 browser-test: setup chromium
 	$(BIN)/pytest -m browser
 
+# Two test processes (pytest-xdist), a test file each at a time: most browser tests wait on the
+# browser or a clock, so two share the machine's cores well.
 test: setup chromium lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: setup chromium
 	$(PY) -m benchmarks.run

@@ -1,18 +1,31 @@
 """Build time: the whole site vs plain Material building the same ``docs/``.
 
-The site build is ``mkdocs build --strict`` of the project (macros render the quizzes, hooks
-ship Pyodide and the engine wheel, write the CSP and print the blank worksheet PDF), timed
-with and without the PDF step (``BB_SKIP_PDF=1``). The plain build uses a temporary
-``mkdocs.yml``: the same ``docs_dir``, ``nav``, Markdown extensions and theme settings, but no
-``custom_dir``, no ``hooks``, no ``macros`` plugin, no extra CSS/JavaScript and relaxed
-validation (``{{ quiz(...) }}`` lines stay as text there). Wall-clock time of each subprocess.
+The site build is ``mkdocs build --strict`` of the project (the plugin renders the quizzes
+through macros, builds the engine wheel, ships Pyodide, writes the CSP and ``.gz`` files, and
+prints the blank worksheet PDF in a background thread). It runs on a copy of the project
+(``mkdocs.yml``, ``docs/``, ``quizzes/``, ``help.yml``) in a temporary directory, so that its
+``.cache/`` is the bench's own and nobody else's builds or tests share it:
+
+* PDF printed: the cached worksheet PDF is deleted first, so Chromium prints it afresh
+  (``.cache/brickbybrick/gzip``, Pyodide compressed once per machine, is kept);
+* PDF reused: the same build again, the worksheet unchanged (as on a rebuild);
+* without PDF: ``BB_SKIP_PDF=1``;
+* first build: no ``.cache/`` at all (a fresh checkout: PDF printed and Pyodide compressed).
+
+The plain build uses a temporary ``mkdocs.yml``: the same ``docs_dir``, ``nav``, Markdown
+extensions and theme settings, but only the ``search`` plugin (no ``brickbybrick``, no
+``macros``: ``{{ quiz(...) }}`` lines stay as text) and relaxed validation. Wall-clock time of
+each subprocess; the four site builds and the plain build are interleaved round by round.
 """
 
 from __future__ import annotations
 
 import os
+import pstats
+import re
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +36,28 @@ import yaml
 from tests import helpers
 
 ROOT = helpers.ROOT
+PROJECT_FILES = ("mkdocs.yml", "docs", "quizzes", "help.yml")
 SKIP_PDF_NOTICE = "BB_SKIP_PDF=1: skipping"
+PRINTED = re.compile(r"Blank worksheet PDF: \S+ \(\d+ KB, ([\d.]+) s\)")
+REUSED = re.compile(r"Blank worksheet PDF: \S+ \(unchanged page")
 RELAXED = {
     "nav": {"omitted_files": "info", "not_found": "info", "absolute_links": "info"},
     "links": {"not_found": "info", "anchors": "info", "absolute_links": "info", "unrecognized_links": "info"},
 }
+
+
+# What the profiled build is broken down into: (label, file suffix, function name prefix).
+PROFILED = (
+    ("brickbybrick hooks", "brickbybrick/plugin/plugin.py", "on_"),
+    ("macros rendering pages", "mkdocs_macros/plugin.py", "on_page_markdown"),
+    ("search index", "material/plugins/search/plugin.py", "on_"),
+)
+IMPORTS = (
+    (
+        "importing brickbybrick and mkdocs-macros",
+        ("brickbybrick/plugin/__init__.py", "mkdocs_macros/plugin.py"),
+    ),
+)
 
 
 @dataclass
@@ -37,19 +67,36 @@ class BuildResults:
     site: list[float] = field(default_factory=list)
     site_fresh_pdf: list[float] = field(default_factory=list)
     site_without_pdf: list[float] = field(default_factory=list)
+    site_first: list[float] = field(default_factory=list)
     plain: list[float] = field(default_factory=list)
+    printing: list[float] = field(default_factory=list)  # Chromium's own time, as the build logs it
+    reused: list[bool] = field(default_factory=list)  # did the "PDF reused" build log reusing it
+    # One build without PDF under cProfile: seconds (inflated by the profiler) per part, by label.
+    profile: dict[str, float] = field(default_factory=dict)
 
 
-def plain_config(target: Path, site_url: str) -> Path:
+def copy_project(target: Path) -> Path:
+    """Copy what ``mkdocs build`` of the project reads into ``target``; return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def plain_config(project: Path, target: Path, site_url: str) -> Path:
     """Write a ``mkdocs.yml`` for plain Material over the project's ``docs/``."""
     # ``!ENV`` (only on site_url, which the plain build sets itself) is MkDocs' own tag.
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV ", "")
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV ", "")
     config: dict[str, Any] = yaml.safe_load(text)
     theme = {key: value for key, value in config["theme"].items() if key != "custom_dir"}
     plain = {
         "site_name": config["site_name"],
         "site_url": site_url,
-        "docs_dir": str(ROOT / "docs"),
+        "docs_dir": str(project / "docs"),
         "nav": config["nav"],
         "theme": {**theme, "name": "material", "font": False},
         "plugins": ["search"],
@@ -67,17 +114,18 @@ def _check(result: subprocess.CompletedProcess[str], what: str) -> None:
         raise SystemExit(f"bench: {what} failed:\n{result.stdout}{result.stderr}")
 
 
-def time_site_build(site_dir: Path, origin: str, *, pdf: bool) -> float:
-    """Seconds for ``helpers.build`` (``mkdocs build --strict`` of the project)."""
+def time_site_build(project: Path, site_dir: Path, origin: str, *, pdf: bool) -> tuple[float, str]:
+    """Seconds for ``helpers.build`` (``mkdocs build --strict`` of the project copy), and its log."""
     env = {} if pdf else {"BB_SKIP_PDF": "1"}
     with mock.patch.dict(os.environ, env):
         start = time.perf_counter()
-        result = helpers.build(ROOT, site_dir, origin)
+        result = helpers.build(project, site_dir, origin)
         elapsed = time.perf_counter() - start
     _check(result, "the site build")
-    if not pdf and SKIP_PDF_NOTICE not in result.stdout + result.stderr:
+    log = result.stdout + result.stderr
+    if not pdf and SKIP_PDF_NOTICE not in log:
         print("  warning: BB_SKIP_PDF=1 did not announce skipping the PDF step", flush=True)
-    return elapsed
+    return elapsed, log
 
 
 def time_plain_build(config: Path, site_dir: Path) -> float:
@@ -96,22 +144,81 @@ def time_plain_build(config: Path, site_dir: Path) -> float:
     return elapsed
 
 
+def printed(log: str) -> float | None:
+    """The seconds Chromium took to print the PDF, as the build logs it; None if it did not print."""
+    match = PRINTED.search(log)
+    return float(match.group(1)) if match else None
+
+
+def profile_site_build(project: Path, site_dir: Path, origin: str) -> dict[str, float]:
+    """Cumulative seconds of the build's parts in one ``BB_SKIP_PDF=1`` build under cProfile.
+
+    The profiler slows Python code down, so only the shares are meaningful; ``total`` is the
+    whole profiled run (interpreter start aside).
+    """
+    output = site_dir.parent / "build.prof"
+    profiler = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "mkdocs"]
+    result = subprocess.run(
+        [*profiler, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": origin, "BB_SKIP_PDF": "1"},
+        cwd=project,
+    )
+    _check(result, "the profiled site build")
+    stats: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    stats = pstats.Stats(str(output)).stats  # type: ignore[attr-defined]
+    parts = {"total": sum(entry[2] for entry in stats.values())}
+    for label, suffix, prefix in PROFILED:
+        for (filename, _, name), entry in stats.items():
+            if filename.endswith(suffix) and name.startswith(prefix):
+                key = f"{label}: {name}" if label == PROFILED[0][0] else label
+                parts[key] = parts.get(key, 0.0) + entry[3]
+    for label, suffixes in IMPORTS:
+        parts[label] = sum(
+            entry[3]
+            for (filename, _, name), entry in stats.items()
+            if name == "<module>" and filename.endswith(suffixes)
+        )
+    output.unlink()
+    return parts
+
+
 def measure_builds(workdir: Path, origin: str, runs: int) -> BuildResults:
-    """Interleaved rounds of the three builds, each into a fresh directory."""
+    """Interleaved rounds of the builds, each into a fresh directory."""
     results = BuildResults()
-    config = plain_config(workdir / "plain", origin)
+    project = copy_project(workdir / "project")
+    cache = project / ".cache"
+    config = plain_config(project, workdir / "plain", origin)
+    time_site_build(project, workdir / "warm-up", origin, pdf=True)  # fills .cache once
+    shutil.rmtree(workdir / "warm-up")
     for round_ in range(1, runs + 1):
         out = workdir / f"round-{round_}"
-        shutil.rmtree(ROOT / ".cache" / "brickbybrick", ignore_errors=True)  # Chromium prints afresh
-        results.site_fresh_pdf.append(time_site_build(out / "site-fresh", origin, pdf=True))
-        results.site.append(time_site_build(out / "site", origin, pdf=True))  # reuses that PDF
-        results.site_without_pdf.append(time_site_build(out / "site-nopdf", origin, pdf=False))
+        for stale in (cache / "brickbybrick").glob("worksheet-*.pdf"):
+            stale.unlink()  # Chromium prints afresh; compressed Pyodide stays cached
+        elapsed, log = time_site_build(project, out / "site-fresh", origin, pdf=True)
+        results.site_fresh_pdf.append(elapsed)
+        if (seconds := printed(log)) is None:
+            print("  warning: a build meant to print the worksheet PDF did not log printing it", flush=True)
+        else:
+            results.printing.append(seconds)
+        elapsed, log = time_site_build(project, out / "site", origin, pdf=True)
+        results.site.append(elapsed)
+        results.reused.append(REUSED.search(log) is not None)
+        if not results.reused[-1]:
+            print("  note: the unchanged worksheet was printed again (its PDF was not reused)", flush=True)
+        results.site_without_pdf.append(time_site_build(project, out / "site-nopdf", origin, pdf=False)[0])
         results.plain.append(time_plain_build(config, out / "plain"))
+        shutil.rmtree(cache)
+        results.site_first.append(time_site_build(project, out / "site-first", origin, pdf=True)[0])
         shutil.rmtree(out)
         print(
             f"  build {round_}/{runs}: site {results.site_fresh_pdf[-1]:.2f} s (PDF printed), "
-            f"{results.site[-1]:.2f} s (PDF reused), without PDF {results.site_without_pdf[-1]:.2f} s,"
-            f" plain Material {results.plain[-1]:.2f} s",
+            f"{results.site[-1]:.2f} s (PDF reused), without PDF {results.site_without_pdf[-1]:.2f} s, "
+            f"first build {results.site_first[-1]:.2f} s, plain Material {results.plain[-1]:.2f} s",
             flush=True,
         )
+    results.profile = profile_site_build(project, workdir / "profiled" / "site", origin)
+    shutil.rmtree(workdir / "profiled")
     return results

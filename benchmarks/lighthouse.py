@@ -2,7 +2,9 @@
 
 Chromium gets the same flags as the browser tests, including the host-resolver rule that
 makes any request to another host fail; the report's network requests are checked for
-third-party hosts as well. The desktop preset is used (no simulated mobile throttling).
+third-party hosts as well. Two configurations: the ``desktop`` preset (no simulated
+throttling) and Lighthouse's default, ``mobile`` (a Moto G Power-sized screen, simulated
+Slow 4G and a 4x CPU slowdown).
 """
 
 from __future__ import annotations
@@ -18,9 +20,18 @@ from urllib.parse import urlsplit
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-PRESET = "desktop"
+PRESETS = {"desktop": ["--preset=desktop"], "mobile": []}  # mobile is Lighthouse's default config
 GOALS = {"performance": 95, "accessibility": 100, "best-practices": 100}
 TIMEOUT_S = 300
+ATTEMPTS = 3
+# The performance metrics behind the score, shown beside it: audit id -> short name.
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "speed-index": "SI",
+}
 
 
 @dataclass(frozen=True)
@@ -28,9 +39,12 @@ class LighthouseResult:
     """Scores (0-100) of one page, the hosts it reached besides the origin, and weak audits."""
 
     page: str
+    preset: str
     scores: dict[str, int]
     third_party: tuple[str, ...] = ()
     weak_audits: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()  # e.g. "LCP 2.1 s"
+    savings: tuple[str, ...] = ()  # audits Lighthouse estimates would save FCP / LCP / TBT time
     error: str | None = None
 
     @property
@@ -56,7 +70,7 @@ def chrome_flags() -> str:
     return " ".join(flags)
 
 
-def command(url: str, output: Path) -> list[str]:
+def command(url: str, output: Path, preset: str) -> list[str]:
     return [
         str(LIGHTHOUSE),
         url,
@@ -64,7 +78,7 @@ def command(url: str, output: Path) -> list[str]:
         f"--output-path={output}",
         f"--chrome-flags={chrome_flags()}",
         f"--only-categories={','.join(GOALS)}",
-        f"--preset={PRESET}",
+        *PRESETS[preset],
         "--quiet",
     ]
 
@@ -88,27 +102,76 @@ def third_party_hosts(report: dict[str, Any], origin: str) -> tuple[str, ...]:
     return tuple(sorted(hosts - {urlsplit(origin).netloc}))
 
 
-def parse(page: str, report: dict[str, Any], origin: str) -> LighthouseResult:
+def metrics(report: dict[str, Any]) -> tuple[str, ...]:
+    """The performance metrics as Lighthouse displays them (``LCP 2.1 s``)."""
+    shown = []
+    for audit_id, name in METRICS.items():
+        audit = report["audits"].get(audit_id, {})
+        if audit.get("displayValue"):
+            shown.append(f"{name} {audit['displayValue']}".replace("\u00a0", " "))
+    return tuple(shown)
+
+
+def savings(report: dict[str, Any]) -> tuple[str, ...]:
+    """Failing audits with estimated metric savings, largest first (``render-blocking-resources: …``)."""
+    found = []
+    for audit_id, audit in report["audits"].items():
+        saved = {name: value for name, value in (audit.get("metricSavings") or {}).items() if value}
+        if not saved or (audit.get("score") is not None and audit["score"] >= 1):
+            continue
+        detail = ", ".join(f"{name} {value:,.0f} ms" for name, value in saved.items() if name != "CLS")
+        shown = f"{audit['displayValue']}; ".replace("\u00a0", " ") if audit.get("displayValue") else ""
+        found.append((max(saved.values()), f"{audit_id} ({shown}{detail})"))
+    return tuple(text for _, text in sorted(found, key=lambda item: -item[0])[:5])
+
+
+def parse(page: str, preset: str, report: dict[str, Any], origin: str) -> LighthouseResult:
     if report.get("runtimeError"):
-        return LighthouseResult(page, {}, error=report["runtimeError"].get("message", "runtime error"))
+        message = report["runtimeError"].get("message", "runtime error")
+        return LighthouseResult(page, preset, {}, error=message)
     scores = {
         name: round(category["score"] * 100)
         for name, category in report["categories"].items()
         if category.get("score") is not None
     }
-    return LighthouseResult(page, scores, third_party_hosts(report, origin), weak_audits(report))
+    return LighthouseResult(
+        page,
+        preset,
+        scores,
+        third_party_hosts(report, origin),
+        weak_audits(report),
+        metrics(report),
+        savings(report),
+    )
 
 
-def run(origin: str, page: str, workdir: Path) -> LighthouseResult:
-    """Run Lighthouse on ``origin + page``; on any failure say why instead of raising."""
+def run(origin: str, page: str, workdir: Path, preset: str, index: int = 1) -> LighthouseResult:
+    """Run Lighthouse on ``origin + page``; on any failure say why instead of raising.
+
+    A run that ends in a Lighthouse runtime error (e.g. ``NO_NAVSTART``: "Please run Lighthouse
+    again") is run again, up to ``ATTEMPTS`` times in all.
+    """
+    result = run_once(origin, page, workdir, preset, index)
+    for attempt in range(2, ATTEMPTS + 1):
+        if result.error is None:
+            break
+        print(f"  Lighthouse /{page} ({preset}): {result.error}; attempt {attempt}", flush=True)
+        result = run_once(origin, page, workdir, preset, index)
+    return result
+
+
+def run_once(origin: str, page: str, workdir: Path, preset: str, index: int) -> LighthouseResult:
     if not LIGHTHOUSE.exists():
-        return LighthouseResult(page, {}, error="node_modules/.bin/lighthouse is missing (run npm ci)")
+        return LighthouseResult(
+            page, preset, {}, error="node_modules/.bin/lighthouse is missing (run npm ci)"
+        )
     workdir.mkdir(parents=True, exist_ok=True)
-    output = workdir / f"lighthouse-{page.strip('/') or 'home'}.json"
+    output = workdir / f"lighthouse-{page.strip('/') or 'home'}-{preset}-{index}.json"
+    output.unlink(missing_ok=True)
     env = {**os.environ, "CHROME_PATH": str(CHROMIUM), "TMPDIR": str(workdir)}
     try:
         result = subprocess.run(
-            command(origin + page, output),
+            command(origin + page, output, preset),
             capture_output=True,
             text=True,
             check=False,
@@ -117,8 +180,8 @@ def run(origin: str, page: str, workdir: Path) -> LighthouseResult:
             timeout=TIMEOUT_S,
         )
     except subprocess.TimeoutExpired:
-        return LighthouseResult(page, {}, error=f"no report after {TIMEOUT_S} s")
+        return LighthouseResult(page, preset, {}, error=f"no report after {TIMEOUT_S} s")
     if result.returncode != 0 or not output.exists():
         why = (result.stderr.strip().splitlines() or [f"exit {result.returncode}"])[-1]
-        return LighthouseResult(page, {}, error=why)
-    return parse(page, json.loads(output.read_text(encoding="utf-8")), origin)
+        return LighthouseResult(page, preset, {}, error=why)
+    return parse(page, preset, json.loads(output.read_text(encoding="utf-8")), origin)

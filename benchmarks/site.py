@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -29,6 +32,9 @@ class BuiltSite:
     lock_path: str
     quiz_pages: tuple[str, ...]
     plain_pages: tuple[str, ...]
+    # URL path (``/assets/pyodide/…``) -> uncompressed size in bytes, for Pyodide and the engine.
+    runtime_sizes: Mapping[str, int] = field(default_factory=dict)
+    wasm_integrity: str = ""  # "sha256-<base64>" of pyodide.asm.wasm
 
     @property
     def pyodide_version(self) -> str:
@@ -49,6 +55,21 @@ class BuiltSite:
         """The bare page, told (by query string) to load the very files the quiz page loads."""
         query = urlencode({"pyodide": f"../{self.pyodide_path}", "lock": f"../{self.lock_path}"})
         return f"{BASELINE_DIR}/?{query}"
+
+    @property
+    def baseline_engine_page(self) -> str:
+        """The bare page that also installs the engine wheel and imports the engine."""
+        return self.baseline_page + "&engine=1"
+
+    @property
+    def baseline_bytes_page(self) -> str:
+        """The bare page handing the wasm to Pyodide as a Response made from fetched bytes."""
+        return self.baseline_page + "&wasm=bytes"
+
+    @property
+    def baseline_integrity_page(self) -> str:
+        """The bare page letting Pyodide fetch the wasm with its Subresource Integrity value."""
+        return self.baseline_page + "&" + urlencode({"wasm": self.wasm_integrity})
 
 
 def build_site(site_dir: Path, origin: str) -> None:
@@ -83,6 +104,16 @@ def install_baseline(site_dir: Path) -> None:
     shutil.copytree(BASELINE_SOURCE, site_dir / BASELINE_DIR)
 
 
+def runtime_sizes(site_dir: Path) -> dict[str, int]:
+    """The uncompressed size of every file of Pyodide and the engine, by URL path (``.gz`` aside)."""
+    sizes = {}
+    for folder in ("assets/pyodide", "assets/engine"):
+        for path in (site_dir / folder).rglob("*"):
+            if path.is_file() and path.suffix != ".gz":
+                sizes["/" + path.relative_to(site_dir).as_posix()] = path.stat().st_size
+    return sizes
+
+
 def describe(site_dir: Path) -> BuiltSite:
     """Find the quiz pages, the pages without a quiz and the runtime files of a built site."""
     pages = sitemap_pages(site_dir)
@@ -91,4 +122,8 @@ def describe(site_dir: Path) -> BuiltSite:
     if not quiz_pages or not any(plain_pages):
         raise SystemExit("bench: the site needs at least one chapter with a quiz and one without")
     pyodide_path, lock_path = runtime_paths(site_dir, quiz_pages[0])
-    return BuiltSite(site_dir, pyodide_path, lock_path, quiz_pages, plain_pages)
+    wasm = (site_dir / pyodide_path / "pyodide.asm.wasm").read_bytes()
+    integrity = "sha256-" + base64.b64encode(hashlib.sha256(wasm).digest()).decode()
+    return BuiltSite(
+        site_dir, pyodide_path, lock_path, quiz_pages, plain_pages, runtime_sizes(site_dir), integrity
+    )

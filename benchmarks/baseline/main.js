@@ -1,6 +1,8 @@
 // Baseline for `make bench`: start the site's own Pyodide in a module worker, nothing else.
 // The query string names the Pyodide folder and the lockfile the site itself uses, e.g.
 //   bench-baseline/?pyodide=../assets/pyodide/314.0.7/&lock=../assets/engine/<hash>/pyodide-lock.json
+// and, with &engine=1, asks the worker to install and import the engine as well; &wasm=bytes or
+// &wasm=sha256-… change how the wasm reaches Pyodide (see worker.js).
 // Readiness is published the way the site's quiz does it: data-status="ready" on a state element.
 const params = new URLSearchParams(location.search);
 const state = document.querySelector("[data-bench-state]");
@@ -17,4 +19,6 @@ worker.addEventListener("error", (event) => {
 worker.postMessage({
   pyodideURL: new URL(params.get("pyodide"), location.href).href,
   lockURL: new URL(params.get("lock"), location.href).href,
+  engine: params.get("engine") === "1",
+  wasm: params.get("wasm"),
 });

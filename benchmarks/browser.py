@@ -368,12 +368,19 @@ def in_turn(round_: int, first: Callable[[], None], second: Callable[[], None]) 
         run()
 
 
-def measure_cold(playwright: Playwright, urls: dict[str, str], runs: int, results: BrowserResults) -> None:
+def measure_cold(
+    playwright: Playwright,
+    urls: dict[str, str],
+    runs: int,
+    results: BrowserResults,
+    before_round: Callable[[], None] = lambda: None,
+) -> None:
     """Cold visits (fresh context each), in rounds: a baseline/quiz pair (+ one submit), the baseline
     with the engine, a chapter, the quiz page without quiz.js."""
     browser = launch(playwright)
     try:
         for round_ in range(1, runs + 1):
+            before_round()
 
             def baseline() -> None:
                 results.baseline_cold.append(cold_visit(browser, urls["baseline"], scorer=True))
@@ -412,7 +419,12 @@ def measure_sweep(playwright: Playwright, origin: str, pages: Iterable[str], res
 
 
 def measure_warm(
-    playwright: Playwright, urls: dict[str, str], runs: int, profile: Path, results: BrowserResults
+    playwright: Playwright,
+    urls: dict[str, str],
+    runs: int,
+    profile: Path,
+    results: BrowserResults,
+    before_round: Callable[[], None] = lambda: None,
 ) -> None:
     """Repeat visits with a persistent profile: one visit of each page warms its disk cache.
 
@@ -443,6 +455,7 @@ def measure_warm(
             return run
 
         for round_ in range(1, runs + 1):
+            before_round()
             in_turn(
                 round_, warm(urls["baseline"], results.baseline_warm), warm(urls["quiz"], results.quiz_warm)
             )
@@ -496,11 +509,18 @@ def slow_visit(browser: Browser, url: str) -> SlowRun:
         context.close()
 
 
-def measure_slow(playwright: Playwright, url: str, runs: int, results: BrowserResults) -> None:
+def measure_slow(
+    playwright: Playwright,
+    url: str,
+    runs: int,
+    results: BrowserResults,
+    before_round: Callable[[], None] = lambda: None,
+) -> None:
     """Cold quiz-page visits on DevTools' Slow 4G (network emulation through CDP)."""
     browser = launch(playwright)
     try:
         for round_ in range(1, runs + 1):
+            before_round()
             run = slow_visit(browser, url)
             results.slow.append(run)
             result = (

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,9 @@ def profile_site_build(project: Path, site_dir: Path, origin: str) -> dict[str, 
     return parts
 
 
-def measure_builds(workdir: Path, origin: str, runs: int) -> BuildResults:
+def measure_builds(
+    workdir: Path, origin: str, runs: int, before_round: Callable[[], None] = lambda: None
+) -> BuildResults:
     """Interleaved rounds of the builds, each into a fresh directory."""
     results = BuildResults()
     project = copy_project(workdir / "project")
@@ -194,6 +197,7 @@ def measure_builds(workdir: Path, origin: str, runs: int) -> BuildResults:
     time_site_build(project, workdir / "warm-up", origin, pdf=True)  # fills .cache once
     shutil.rmtree(workdir / "warm-up")
     for round_ in range(1, runs + 1):
+        before_round()
         out = workdir / f"round-{round_}"
         for stale in (cache / "brickbybrick").glob("worksheet-*.pdf"):
             stale.unlink()  # Chromium prints afresh; compressed Pyodide stays cached

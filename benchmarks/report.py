@@ -862,7 +862,8 @@ HOW_MEASURED = """\
   shown. A run that ends in a Lighthouse runtime error ("Please run Lighthouse again") is run again, up to
   three attempts.
 - Figures are for this machine only and are never asserted; other work on the machine (see the load
-  average) makes them noisier.
+  average) makes them noisier. Each phase and each round first waits, up to 10 minutes, for the 1-minute
+  load average to fall below `BENCH_MAX_LOAD` (default: the number of cores).
 """
 
 

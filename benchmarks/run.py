@@ -3,7 +3,9 @@
 Run from the repository root: ``python -m benchmarks.run``. ``BENCH_RUNS`` sets the number of
 runs per figure (default and minimum for a report: 7); ``BENCH_SLOW_RUNS`` the Slow 4G visits
 (each takes over a minute; default: ``BENCH_RUNS``) and ``BENCH_MOBILE_RUNS`` the mobile
-Lighthouse runs (default 9); ``BENCH_OUTPUT`` writes the report elsewhere. Prints the table and writes ``BENCHMARKS.md``; exits 0 whether or
+Lighthouse runs (default 9); ``BENCH_OUTPUT`` writes the report elsewhere; each phase first
+waits (up to 10 minutes) for the load average to fall below ``BENCH_MAX_LOAD`` (default: the
+number of cores). Prints the table and writes ``BENCHMARKS.md``; exits 0 whether or
 not targets are met (it is a benchmark, not a test).
 """
 
@@ -25,12 +27,35 @@ from benchmarks import browser, builds, lighthouse, report, server, site
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", helpers.ROOT / "BENCHMARKS.md"))  # another path while developing
 DEFAULT_RUNS = 7
 DEFAULT_MOBILE_RUNS = 9  # its score sits near the target: more runs
+QUIET_WAIT_S = 600
 LOAD: list[float] = []  # the 1-minute load average at every phase boundary
+
+
+def wait_for_quiet() -> None:
+    """Wait (up to QUIET_WAIT_S) until the 1-minute load average is below BENCH_MAX_LOAD.
+
+    The machine is shared: other work makes every figure slower and noisier. ``BENCH_MAX_LOAD``
+    defaults to the number of cores; 0 turns the wait off.
+    """
+    limit = float(os.environ.get("BENCH_MAX_LOAD", os.cpu_count() or 1))
+    if limit <= 0:
+        return
+    waited = 0
+    while os.getloadavg()[0] >= limit and waited < QUIET_WAIT_S:
+        if waited == 0:
+            print(
+                f"bench: load {os.getloadavg()[0]:.2f} ≥ {limit:g}: waiting for a quieter machine", flush=True
+            )
+        time.sleep(15)
+        waited += 15
+    if waited:
+        print(f"bench: waited {waited} s (load now {os.getloadavg()[0]:.2f})", flush=True)
 
 
 @contextmanager
 def phase(name: str) -> Iterator[None]:
     """Print a phase's name and, when it ends, how long it took and the load average."""
+    wait_for_quiet()
     LOAD.append(os.getloadavg()[0])
     print(f"bench: {name} … (load {LOAD[-1]:.2f})", flush=True)
     start = time.perf_counter()
@@ -60,13 +85,13 @@ def measure_browser(
     results = browser.BrowserResults()
     with sync_playwright() as playwright:
         with phase(f"cold visits ({runs} rounds)"):
-            browser.measure_cold(playwright, urls, runs, results)
+            browser.measure_cold(playwright, urls, runs, results, wait_for_quiet)
         with phase(f"warm visits ({runs} rounds, persistent profile)"):
-            browser.measure_warm(playwright, urls, runs, workdir / "profile", results)
+            browser.measure_warm(playwright, urls, runs, workdir / "profile", results, wait_for_quiet)
         with phase(f"pages without a quiz ({len(built.plain_pages)})"):
             browser.measure_sweep(playwright, origin, built.plain_pages, results)
         with phase(f"Slow 4G visits ({slow_runs}, about a minute each)"):
-            browser.measure_slow(playwright, urls["quiz"], slow_runs, results)
+            browser.measure_slow(playwright, urls["quiz"], slow_runs, results, wait_for_quiet)
     return results
 
 
@@ -105,7 +130,7 @@ def main() -> int:
             browser_results = measure_browser(built, served, runs, slow_runs, workdir)
             lighthouse_results = measure_lighthouse(built, served, workdir / "lighthouse", mobile_runs)
         with phase(f"builds ({runs} rounds: PDF printed, PDF reused, no PDF, plain Material, first build)"):
-            build_results = builds.measure_builds(workdir / "builds", origin, runs)
+            build_results = builds.measure_builds(workdir / "builds", origin, runs, wait_for_quiet)
     figures = [
         *report.ready_figures(browser_results, built),
         *report.submit_figures(browser_results),

@@ -79,9 +79,7 @@ class Page(HTMLParser):
 def render(spec: Spec, *, href: Any = page_href, help_href: str = "../help.md") -> Page:
     """Render a quiz as the plugin does: the browser spec, the guide's help panel, a notice."""
     panel = render_panel(HELP, spec["help"]["panel"], help_href) if spec["help"] else ""
-    return Page(
-        render_quiz(browser_spec(spec, href, help_href), href=href, help_panel=panel, notice="Stays here.")
-    )
+    return Page(render_quiz(browser_spec(spec, href, help_href), help_panel=panel, notice="Stays here."))
 
 
 def spec_of(page: Page) -> Any:

@@ -51,8 +51,8 @@ def browser_spec(spec: Spec, href: Callable[[str], str], help_href: str | None) 
     return shown
 
 
-def render_quiz(spec: Spec, *, href: Callable[[str], str], help_panel: str = "", notice: str = "") -> str:
-    """Return the quiz as one HTML block; ``href`` turns ``page.md#anchor`` into a URL.
+def render_quiz(spec: Spec, *, help_panel: str = "", notice: str = "") -> str:
+    """Return the quiz as one HTML block; ``spec`` is the browser's (:func:`browser_spec`).
 
     ``help_panel`` is the guide's help (:func:`brickbybrick.helpfile.render_panel`), shown by
     CSS the moment a critical answer is chosen; ``notice`` is a line of text under the intro.

@@ -216,12 +216,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         panel = ""
         if spec["help"] is not None and self.help is not None and help_href is not None:
             panel = helpfile.render_panel(self.help, spec["help"]["panel"], help_href)
-        form = render.render_quiz(
-            shown,
-            href=lambda target: self.href(target, page, config),
-            help_panel=panel,
-            notice=self.config.quiz_notice,
-        )
+        form = render.render_quiz(shown, help_panel=panel, notice=self.config.quiz_notice)
         return f"\n\n{form}{self._runtime_tag('div', page)}\n\n"
 
     def _runtime_tag(self, tag: str, page: Page) -> str:

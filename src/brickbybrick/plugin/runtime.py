@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import brickbybrick
@@ -137,7 +138,7 @@ class Runtime:
     def engine_path(self) -> str:
         return f"assets/engine/{self.digest[:16]}/"
 
-    @property
+    @cached_property  # written into every quiz page: worked out once per build
     def files(self) -> dict[str, dict[str, str | int]]:
         """Every file the scorer loads, with its sha256 (checked in the worker) and its size
         (for the progress a reader sees)."""

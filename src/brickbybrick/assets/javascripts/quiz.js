@@ -69,6 +69,14 @@ function createScorer(runtime) {
     registered = new Map();
   }
 
+  // The pending request a reply answers, no longer pending and no longer timed.
+  function take(id) {
+    const request = pending.get(id);
+    pending.delete(id);
+    if (request) clearTimeout(request.timeout);
+    return request;
+  }
+
   function onMessage({ data }) {
     const problem = problemWith(data);
     if (problem) {
@@ -88,22 +96,13 @@ function createScorer(runtime) {
       case "failed":
         settle("unavailable", data.error);
         break;
-      case "scored": {
-        const request = pending.get(data.id);
-        pending.delete(data.id);
-        if (request) {
-          clearTimeout(request.timeout);
-          request.resolve(data);
-        }
+      case "scored":
+        take(data.id)?.resolve(data);
         break;
-      }
       case "error": {
-        const request = pending.get(data.id);
-        pending.delete(data.id);
-        if (request) {
-          clearTimeout(request.timeout);
-          request.reject(new Error(data.error));
-        } else settle("unavailable", data.error);
+        const request = take(data.id);
+        if (request) request.reject(new Error(data.error));
+        else settle("unavailable", data.error);
         break;
       }
       default:

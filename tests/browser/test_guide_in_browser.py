@@ -50,17 +50,15 @@ def test_critical_answer_shows_help_before_the_scorer_is_ready(page: Page, real_
     expect(quiz.state).to_have_attribute("data-status", "preparing")
 
 
-def test_critical_answer_shows_help_without_javascript(browser: Browser, real_site: str) -> None:
-    """With JavaScript disabled, a critical answer in the safety check still reveals the help panel."""
+def test_without_javascript_the_safety_check_shows_help_at_once(browser: Browser, real_site: str) -> None:
+    """With JavaScript disabled the safety check cannot be answered, so its help panel shows from the start."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(real_site + "pillars/")
     quiz = QuizForm(page, "safety-check")
-    quiz.question(AFRAID).get_by_label("Not at all true", exact=True).check()
-    expect(quiz.help_panel).to_be_hidden()
-    quiz.question(AFRAID).get_by_label("Completely true", exact=True).check()
     expect(quiz.help_panel).to_be_visible()
     expect(quiz.help_panel.get_by_role("link").first).to_have_attribute("href", "../help/")
+    expect(quiz.question(AFRAID).get_by_label("Completely true", exact=True)).to_be_disabled()
     context.close()
 
 

@@ -139,21 +139,37 @@ def test_extension_note_appears(page: Page) -> None:
     expect(quiz.result.locator(".bb-result__note")).to_be_visible()
 
 
-def test_without_javascript_form_is_answerable_and_help_shows(browser: Browser, base_url: str) -> None:
-    """With JavaScript off the form still takes answers and a critical answer reveals the help panel."""
+def test_without_javascript_fields_are_off_the_note_says_why_and_help_shows(
+    browser: Browser, base_url: str
+) -> None:
+    """With JavaScript off no answer can be given (Back could show it again), a note says why, help is shown."""
     context = browser.new_context(java_script_enabled=False, base_url=base_url)
     page = context.new_page()
     page.goto("quiz/")
     quiz = QuizForm(page, "sample")
-    help_panel = quiz.form.locator("[data-quiz-help]")
-    expect(help_panel).to_be_hidden()
+    expect(page.locator(".bb-noscript")).to_have_count(1)
+    expect(page.locator(".bb-noscript")).to_contain_text("JavaScript is off in this browser")
     expect(quiz.submit).to_be_hidden()
-    quiz.answer("c1", "Often")
-    expect(help_panel).to_be_hidden()
-    quiz.answer("s2", "Sometimes")  # afraid "sometimes" or more is critical
-    expect(help_panel).to_be_visible()
+    radios = quiz.form.locator("input[type=radio]")
+    assert radios.count() > 0
+    expect(quiz.form.locator("input[type=radio]:enabled")).to_have_count(0)
+    radios.first.click(force=True)  # a real click on a switched-off radio button
+    expect(quiz.checked).to_have_count(0)
+    help_panel = quiz.form.locator("[data-quiz-help]")
+    expect(help_panel).to_be_visible()  # no answer needed: it cannot be given
     expect(help_panel).to_contain_text("You deserve to be safe")
     context.close()
+
+
+def test_with_javascript_fields_are_on_and_the_note_is_not_shown(page: Page) -> None:
+    """The site's script switches the fields on; the no-script note and the help panel stay out of sight."""
+    page.goto("quiz/")
+    quiz = QuizForm(page, "sample")
+    expect(quiz.form.locator("input[type=radio]:disabled")).to_have_count(0)
+    expect(page.locator(".bb-noscript")).to_have_count(0)  # noscript holds text, not elements
+    expect(quiz.help_panel).to_be_hidden()
+    quiz.answer("c1", "Often")
+    expect(quiz.checked).to_have_count(1)
 
 
 def test_stalled_download_gives_up_after_20_quiet_seconds_and_can_try_again(page: Page) -> None:

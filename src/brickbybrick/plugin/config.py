@@ -39,6 +39,15 @@ class BrickByBrickConfig(base.Config):
         "Your answers were scored on this device and were not sent or stored.",
     )
     privacy_notice = c.Optional(c.Type(str))
+    # Shown (in <noscript>) beside every form when JavaScript is off: its fields start switched
+    # off, because without script nothing can clear them before Back shows the page again.
+    noscript_notice = c.Type(
+        str,
+        default="JavaScript is off in this browser, so the answer boxes here are switched off: "
+        "without JavaScript this site cannot clear them, and pressing Back could show what you "
+        "chose or typed to anyone using this device. Turn JavaScript on to use them, or print "
+        "this page and fill it in on paper.",
+    )
     quick_exit = c.SubConfig(QuickExitConfig)
     worksheet = c.SubConfig(WorksheetConfig)
     chromium = c.Optional(c.Type(str))

@@ -47,6 +47,8 @@ MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 THEME_STORAGE = re.compile(r"<script>__md_scope=.*?</script>", re.DOTALL)
 THEME_BUNDLE = re.compile(r'src="(?P<base>[^"]*)assets/javascripts/bundle\.')
+FORM_CONTROL = re.compile(r"<(?:input|textarea|select)\b", re.IGNORECASE)
+FORM_OPEN = re.compile(r"<form\b", re.IGNORECASE)
 
 
 class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
@@ -236,7 +238,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         return helpfile.render_directory(self.help)
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Put the privacy notice at the top of every page with a quiz."""
+        """Form fields start switched off; the privacy notice tops every page with a quiz."""
+        html_text = self._off_without_script(html_text)
         notice = self.config.privacy_notice
         if not notice or page.file.src_uri not in self.quiz_pages:
             return html_text
@@ -246,6 +249,21 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
 
         rendered = markdown_to_html(MD_LINK.sub(link, notice))
         return f'<div class="bb-privacy-notice">{rendered}</div>{html_text}'
+
+    def _off_without_script(self, html_text: str) -> str:
+        """Every field in the page's content starts ``disabled``; safety.js switches them on.
+
+        Without JavaScript nothing can clear a form as the reader leaves, and Chromium's
+        back/forward cache keeps even ``no-store`` pages: Back would show every answer again.
+        A field that cannot be filled in cannot come back. A ``<noscript>`` note before each
+        form says why (and, in a quiz with critical items, CSS then shows its help panel).
+        """
+        if not FORM_CONTROL.search(html_text):
+            return html_text
+        html_text = FORM_CONTROL.sub(lambda match: f"{match.group(0)} disabled data-bb-off", html_text)
+        note = f'<noscript><p class="bb-noscript">{html.escape(self.config.noscript_notice)}</p></noscript>'
+        html_text, forms = FORM_OPEN.subn(lambda match: note + match.group(0), html_text)
+        return html_text if forms else note + html_text
 
     @event_priority(-100)  # last, once every other plugin has finished changing the page
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:

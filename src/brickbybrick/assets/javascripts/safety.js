@@ -82,6 +82,15 @@ function asButton(link) {
   link.replaceWith(button);
 }
 
+// Form fields come switched off from the build (without JavaScript nothing could clear them
+// before Back shows the page again); with this module running, they can be used.
+function switchFieldsOn() {
+  for (const field of document.querySelectorAll("[data-bb-off]")) {
+    field.disabled = false;
+    field.removeAttribute("data-bb-off");
+  }
+}
+
 function placeExitFirst() {
   const regions = document.querySelectorAll(".bb-quick-exit");
   const region = regions[regions.length - 1];
@@ -95,5 +104,10 @@ function placeExitFirst() {
   if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search this guide");
 }
 
-if (typeof document$ !== "undefined") document$.subscribe(placeExitFirst);
-else placeExitFirst();
+function onPageView() {
+  switchFieldsOn();
+  placeExitFirst();
+}
+
+if (typeof document$ !== "undefined") document$.subscribe(onPageView);
+else onPageView();

@@ -1,14 +1,14 @@
 """The test server (``tests/helpers.py``: ``serve``), completed where it differs from a real host.
 
-``helpers.serve`` answers like a host serving precompressed files: ``file.gz`` with
-``Content-Encoding: gzip`` when the browser accepts gzip, and what ``_headers`` asks for. Two
+``helpers.serve`` answers like a host serving precompressed files: ``file.br`` or ``file.gz``
+with its ``Content-Encoding`` when the browser accepts it, and what ``_headers`` asks for. Two
 things no static host does, which would change the figures, are completed here for the bench
 (nginx ``gzip_static`` and Caddy ``precompressed`` both behave as below):
 
-* its gzip branch sends no ``Last-Modified`` and ignores ``If-Modified-Since``: without a
+* its precompressed branch sends no ``Last-Modified`` and ignores ``If-Modified-Since``: without a
   validator Chromium can neither reuse nor revalidate the response, so every warm visit and
-  every second request of a file would download it again. Here the gzip branch gets what the
-  server's plain branch has: ``Last-Modified`` of the ``.gz`` file, and ``304 Not Modified``
+  every second request of a file would download it again. Here that branch gets what the
+  server's plain branch has: ``Last-Modified`` of the ``.br``/``.gz`` file, and ``304 Not Modified``
   for an ``If-Modified-Since`` that is not older;
 * a page's URL (``/pillars/``) is a folder, so its ``index.html.gz`` is never sent: the HTML
   went uncompressed. Here a folder URL is answered from its ``index.html`` (``.gz`` included),
@@ -32,11 +32,9 @@ INDEX = "index.html"
 
 
 def _packed(handler: Any) -> Path | None:
-    """The ``.gz`` file the test server sends for this request, if it sends one."""
-    path = Path(handler.translate_path(handler.path))
-    packed = path.with_name(path.name + ".gz")
-    accepted = "gzip" in handler.headers.get("Accept-Encoding", "")
-    return packed if accepted and path.is_file() and packed.is_file() else None
+    """The ``.br`` or ``.gz`` file the test server sends for this request, if it sends one."""
+    found = helpers.precompressed(handler)
+    return found[1] if found is not None else None
 
 
 def _not_modified(handler: Any, packed: Path) -> bool:
@@ -82,7 +80,7 @@ def serve(site_dir: Path, sock: socket) -> Iterator[str]:
 
     def complete_end_headers(self: Any) -> None:
         sent = b"".join(getattr(self, "_headers_buffer", []))
-        packed = _packed(self) if b"Content-Encoding: gzip" in sent or b" 304 " in sent[:20] else None
+        packed = _packed(self) if b"Content-Encoding: " in sent or b" 304 " in sent[:20] else None
         if packed is not None and b"Last-Modified:" not in sent:
             self.send_header("Last-Modified", self.date_time_string(int(packed.stat().st_mtime)))
         served, self.path = self.path, getattr(self, "bench_requested", self.path)

@@ -6,15 +6,21 @@ Run by make (``make setup``) when the package is made; a guide's build never run
    sha256 of each file), then copy the core files into the package.
 2. Trace, in that real Pyodide under Node (``scripts/trace-stdlib.mjs``), which standard-library
    files start-up, loading the engine wheel, scoring every quiz of this repository (extensions
-   included) and importing ``ALLOWANCE`` (what a guide's extension may use) import.
-3. Write ``python_stdlib.zip`` with only those files, minified (comments and docstring text
-   dropped), and ``stdlib.json``: its sha256 and the modules it holds, which a guide's build
-   checks each extension's imports against.
+   included) and importing ``ALLOWANCE`` (what a guide's extension may use) import, and compile
+   each of them there to bytecode (Pyodide's own Python, so its own bytecode format).
+3. Write ``python_stdlib.zip`` with only that bytecode (stored, so that the ``.gz`` and ``.br``
+   copies compress across files), and ``stdlib.json``: its sha256 and the modules it holds, which
+   a guide's build checks each extension's imports against. Importing bytecode instead of
+   compiling source at every page load makes Pyodide start about 2 s sooner (measured under
+   Node: 2.9 s to 0.8 s), for about 0.3 MB more gzip (0.13 MB more Brotli).
+4. Write ``.gz`` (gzip -9) and ``.br`` (Brotli, quality 11) copies of the large files, for hosts
+   that serve precompressed files: a site's build links them instead of compressing Pyodide.
 """
 
 from __future__ import annotations
 
-import ast
+import base64
+import gzip
 import hashlib
 import io
 import json
@@ -22,7 +28,10 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import brotli
 
 from brickbybrick.plugin.runtime import (
     PYODIDE_DIR,
@@ -36,6 +45,7 @@ from brickbybrick.quizfile import load_quiz
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+PRECOMPRESSED = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 #: Pure computation an extension may import besides the engine's own needs.
 ALLOWANCE = (
     "bisect", "collections", "copy", "dataclasses", "datetime", "decimal", "enum", "fractions",
@@ -60,43 +70,31 @@ def cases() -> list[dict[str, object]]:
     return found
 
 
-def minified(source: bytes) -> bytes:
-    """The module without comments, blank lines or docstring text (each docstring becomes "").
-
-    Parsed and written back by this Python's ``ast``; a file it cannot parse (syntax newer than
-    this Python) is kept as it is. The Node tests score every quiz on the result.
-    """
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return source
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (
-            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-            and body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            body[0].value.value = ""
-    return (ast.unparse(tree) + "\n").encode("utf-8")
-
-
-def trimmed_zip(full: Path, files: list[str]) -> bytes:
-    """The members ``files`` of the zip ``full``, minified, in a reproducible zip (sorted, fixed dates)."""
+def stdlib_zip(full: Path, files: list[str], compiled: dict[str, bytes]) -> bytes:
+    """The members ``files`` of the zip ``full``, each ``.py`` as its compiled ``.pyc``, in a
+    reproducible zip (sorted, fixed dates, stored: the served copies are compressed whole)."""
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(full) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
-    ):
+    with zipfile.ZipFile(full) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
         for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            member, data = (
+                (name + "c", compiled[name + "c"]) if name.endswith(".py") else (name, source.read(name))
+            )
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            data = source.read(name)
-            target.writestr(info, minified(data) if name.endswith(".py") else data)
+            target.writestr(info, data)
     return out.getvalue()
+
+
+def precompress(path: Path) -> None:
+    """Write ``path.gz`` and ``path.br`` (new files: built sites may hold links to old ones)."""
+    data = path.read_bytes()
+    for suffix, packed in (
+        (".gz", lambda: gzip.compress(data, compresslevel=9, mtime=0)),
+        (".br", lambda: brotli.compress(data, quality=11)),
+    ):
+        target = path.with_name(path.name + suffix)
+        target.unlink(missing_ok=True)
+        target.write_bytes(packed())
 
 
 def main(npm_dir: Path) -> None:
@@ -123,7 +121,8 @@ def main(npm_dir: Path) -> None:
     if done.returncode != 0:
         sys.exit(f"error: tracing the standard library in Pyodide failed:\n{done.stderr[-2000:]}")
     traced = json.loads(done.stdout)
-    data = trimmed_zip(npm_dir / "python_stdlib.zip", traced["files"])
+    compiled = {name: base64.b64decode(pyc) for name, pyc in traced["compiled"].items()}
+    data = stdlib_zip(npm_dir / "python_stdlib.zip", traced["files"], compiled)
     (PYODIDE_DIR / "python_stdlib.zip").unlink(missing_ok=True)
     (PYODIDE_DIR / "python_stdlib.zip").write_bytes(data)
     index = {
@@ -136,10 +135,13 @@ def main(npm_dir: Path) -> None:
         "files": traced["files"],
     }
     STDLIB_INDEX.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Brotli 11 on the wasm takes about 30 s
+        list(pool.map(precompress, [PYODIDE_DIR / name for name in PRECOMPRESSED]))
     full = (npm_dir / "python_stdlib.zip").stat().st_size
     print(
         f"Pyodide {version} copied into {PYODIDE_DIR} (sha256 checked); standard library trimmed to "
-        f"{len(traced['files'])} files: {len(data) / 1e6:.2f} MB (from {full / 1e6:.2f} MB)"
+        f"{len(traced['files'])} files, compiled: {len(data) / 1e6:.2f} MB stored (from {full / 1e6:.2f} MB); "
+        f".gz and .br copies of {', '.join(PRECOMPRESSED)}"
     )
 
 

@@ -107,6 +107,22 @@ def build(project: Path, site_dir: Path, site_url: str) -> subprocess.CompletedP
     )
 
 
+ENCODINGS = ((".br", "br"), (".gz", "gzip"))  # the server's preference, best first
+
+
+def precompressed(handler: http.server.SimpleHTTPRequestHandler) -> tuple[Path, Path, str] | None:
+    """(file, its precompressed copy, Content-Encoding) a host would send for this request, if any."""
+    path = Path(handler.translate_path(handler.path))
+    if not path.is_file():
+        return None
+    accepted = {part.split(";")[0].strip() for part in handler.headers.get("Accept-Encoding", "").split(",")}
+    for suffix, encoding in ENCODINGS:
+        packed = path.with_name(path.name + suffix)
+        if encoding in accepted and packed.is_file():
+            return path, packed, encoding
+    return None
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {  # noqa: RUF012 - replaces the base class's own mapping
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -118,20 +134,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     site_rules: ClassVar[list[tuple[str, dict[str, str]]]] = []
 
     def send_head(self):  # type: ignore[no-untyped-def]
-        """Serve ``file.gz`` for ``file`` with Content-Encoding: gzip when the browser accepts it,
-        as a host serving precompressed files does (nginx gzip_static, Caddy precompressed)."""
-        path = Path(self.translate_path(self.path))
-        packed = path.with_name(path.name + ".gz")
-        if (
-            "gzip" not in self.headers.get("Accept-Encoding", "")
-            or not path.is_file()
-            or not packed.is_file()
-        ):
+        """Serve ``file.br`` or ``file.gz`` for ``file`` with its Content-Encoding when the browser
+        accepts it, as a host serving precompressed files does (nginx gzip_static and
+        brotli_static, Caddy precompressed): Brotli first, where the build wrote a copy."""
+        found = precompressed(self)
+        if found is None:
             return super().send_head()
+        path, packed, encoding = found
         body = packed.open("rb")
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(packed.stat().st_size))
         self.send_header("Vary", "Accept-Encoding")
         self.end_headers()

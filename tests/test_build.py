@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import brotli
 import pytest
 
 from helpers import FIXTURE_CONFIG, FIXTURES, build, mini_project
@@ -272,11 +273,15 @@ def test_extension_imports_from_the_allowance_build(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_large_files_have_gzip_copies(built_site: Path) -> None:
-    """Pyodide, the scripts and the pages have a .gz beside them that decompresses to the same bytes."""
+def test_large_files_have_gzip_and_brotli_copies(built_site: Path) -> None:
+    """Pyodide, the scripts and the pages have a .gz beside them (Pyodide a .br too) that decompress to the same bytes."""
     (wasm,) = (built_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm")
-    for path in (wasm, wasm.with_name("pyodide.asm.mjs"), built_site / "index.html"):
+    stdlib = wasm.with_name("python_stdlib.zip")
+    for path in (wasm, wasm.with_name("pyodide.asm.mjs"), stdlib, built_site / "index.html"):
         packed = path.with_name(path.name + ".gz")
         assert gzip.decompress(packed.read_bytes()) == path.read_bytes(), path
+    for path in (wasm, wasm.with_name("pyodide.asm.mjs"), stdlib):
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes(), path
     assert wasm.with_name("pyodide.asm.wasm.gz").stat().st_size < wasm.stat().st_size * 0.45
-    assert not list(built_site.rglob("*.zip.gz"))  # already compressed: no copy
+    assert wasm.with_name("pyodide.asm.wasm.br").stat().st_size < wasm.stat().st_size * 0.35
+    assert not list(built_site.rglob("index.html.br"))  # Brotli only for what the package made

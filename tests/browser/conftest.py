@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Request
+from quizpage import hold_scorer
 
 from helpers import FIXTURES, BuiltSite, build, free_port, mini_project, serve
 
@@ -29,6 +30,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def scorer_held(page: Page) -> Page:
+    hold_scorer(page)
+    return page
 
 
 @pytest.fixture(scope="session")

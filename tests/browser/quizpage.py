@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 READY_TIMEOUT_MS = 60_000
+
+
+def hold_scorer(target: Page | BrowserContext) -> None:
+    """Pyodide's files never arrive: a quiz page stays at "Preparing the scorer" (what every
+    reader sees first). For tests about something other than scoring: starting Python costs
+    about 5 s of CPU per quiz page, the largest share of the suite's time."""
+    target.route("**/assets/pyodide/**", lambda route: None)
 
 
 class QuizForm:

@@ -32,6 +32,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.usefixtures("scorer_held")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_has_no_violations(page: Page, real_site_pages: list[str], scheme: str) -> None:
     """Every page in the sitemap passes axe (target-size on) in light and in dark colour scheme."""

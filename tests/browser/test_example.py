@@ -65,7 +65,7 @@ def example_site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         r"^([A-Za-z0-9_.-]+==\S+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M
     )
     (root / "constraints.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
-    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile",
          "-c", str(root / "constraints.txt"), str(wheel)])  # fmt: skip
     guide = root / "guide"
     shutil.copytree(EXAMPLE, guide, ignore=shutil.ignore_patterns("site"))
@@ -91,6 +91,9 @@ def test_wheel_carries_pyodide_and_no_guide_content(wheel: Path) -> None:
         "pyodide.asm.mjs",
         "pyodide.asm.wasm",
         "python_stdlib.zip",
+        "python_stdlib.zip.br",
+        "pyodide.asm.wasm.br",
+        "pyodide.asm.wasm.gz",
         "pyodide-lock.json",
     ):
         assert f"brickbybrick/pyodide/{name}" in names

@@ -62,6 +62,7 @@ def test_without_javascript_the_safety_check_shows_help_at_once(browser: Browser
     context.close()
 
 
+@pytest.mark.usefixtures("scorer_held")
 def test_every_chapter_is_one_click_from_home(page: Page, real_site: str, real_site_pages: list[str]) -> None:
     """The home page links to every page of the guide (navigation), and chapters have previous/next links."""
     page.goto(real_site)
@@ -74,6 +75,7 @@ def test_every_chapter_is_one_click_from_home(page: Page, real_site: str, real_s
     expect(page.locator("a.md-footer__link--next")).to_be_visible()
 
 
+@pytest.mark.usefixtures("scorer_held")
 def test_offline_search_finds_a_chapter(page: Page, real_site: str) -> None:
     """Search runs on this device and finds the chapter about repairing trust."""
     page.goto(real_site)

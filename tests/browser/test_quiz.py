@@ -161,6 +161,7 @@ def test_without_javascript_fields_are_off_the_note_says_why_and_help_shows(
     context.close()
 
 
+@pytest.mark.usefixtures("scorer_held")
 def test_with_javascript_fields_are_on_and_the_note_is_not_shown(page: Page) -> None:
     """The site's script switches the fields on; the no-script note and the help panel stay out of sight."""
     page.goto("quiz/")
@@ -198,8 +199,13 @@ def test_stalled_download_gives_up_after_20_quiet_seconds_and_can_try_again(page
     quiz.expect_result_contains("Your results: Sample check")
 
 
-def test_scorer_files_arrive_gzipped_and_still_pass_their_check(page: Page) -> None:
-    """Served precompressed (Content-Encoding: gzip), Pyodide's files decode to the pinned bytes and start."""
+@pytest.mark.parametrize("accepts", ["gzip, deflate, br, zstd", "gzip"], ids=["brotli", "gzip-only"])
+def test_scorer_files_arrive_precompressed_and_still_pass_their_check(
+    browser: Browser, base_url: str, accepts: str
+) -> None:
+    """Served precompressed (Brotli, or gzip to a browser without it), Pyodide's files decode to the pinned bytes and start."""
+    context = browser.new_context(base_url=base_url, extra_http_headers={"Accept-Encoding": accepts})
+    page = context.new_page()
     encodings: dict[str, str] = {}
     page.on(
         "response",
@@ -209,9 +215,10 @@ def test_scorer_files_arrive_gzipped_and_still_pass_their_check(page: Page) -> N
     )
     page.goto("quiz/")
     QuizForm(page, "sample").expect_ready()
-    assert encodings["pyodide.asm.wasm"] == "gzip"
-    assert encodings["pyodide.asm.mjs"] == "gzip"
-    assert encodings["python_stdlib.zip"] == ""  # a zip is compressed already
+    expected = "br" if "br" in accepts else "gzip"
+    for name in ("pyodide.asm.wasm", "pyodide.asm.mjs", "python_stdlib.zip"):
+        assert encodings[name] == expected, name
+    context.close()
 
 
 def test_progress_in_megabytes_on_a_slow_connection(page: Page) -> None:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
-from quizpage import QuizForm
+from quizpage import QuizForm, hold_scorer
 
 from helpers import BuiltSite, free_port, serve
 
@@ -33,6 +33,7 @@ def _answer_every_quiz(page: Page) -> int:
     return len(quizzes)
 
 
+@pytest.mark.usefixtures("scorer_held")
 @pytest.mark.allow_hosts("www.bbc.co.uk")
 def test_quick_exit_is_first_tab_stop_everywhere(page: Page, real_site_pages: list[str]) -> None:
     """On every page the first Tab lands on "Exit this page"."""
@@ -42,6 +43,7 @@ def test_quick_exit_is_first_tab_stop_everywhere(page: Page, real_site_pages: li
         expect(page.locator(":focus")).to_have_text(re.compile(r"^\s*Exit this page"))
 
 
+@pytest.mark.usefixtures("scorer_held")
 @pytest.mark.allow_hosts("www.bbc.co.uk")
 def test_shift_three_times_leaves_for_neutral_site(page: Page, real_site: str) -> None:
     """Pressing Shift three times blanks the page and replaces it with the neutral site."""
@@ -89,6 +91,7 @@ def type_with_shift(page: Page, text: str) -> None:
 CAPITALS = "DVA: I said I am OK. I Am OK"
 
 
+@pytest.mark.usefixtures("scorer_held")
 @pytest.mark.parametrize(
     ("path", "field"),
     [
@@ -114,6 +117,7 @@ def test_typing_capitals_never_exits(page: Page, real_site: str, path: str, fiel
         expect(target).to_have_value(CAPITALS)
 
 
+@pytest.mark.usefixtures("scorer_held")
 @pytest.mark.allow_hosts("www.bbc.co.uk")
 def test_shift_with_another_key_between_does_not_count(page: Page, real_site: str) -> None:
     """Shift, Shift, a letter, Shift: the letter starts the count again, so the page stays."""
@@ -126,6 +130,7 @@ def test_shift_with_another_key_between_does_not_count(page: Page, real_site: st
     expect(page.locator("textarea#ws-focus")).to_have_value("a")
 
 
+@pytest.mark.usefixtures("scorer_held")
 @pytest.mark.allow_hosts("www.bbc.co.uk")
 def test_click_exit_then_back_shows_no_answers(page: Page, real_site: str) -> None:
     """After answering, leaving by the exit button and coming Back, no answer is filled in."""
@@ -273,6 +278,7 @@ def test_quick_exit_visible_and_hides_nothing(
 ) -> None:
     """On phone and desktop the exit is on screen, covers no header control, and no focused element hides under it."""
     context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    hold_scorer(context)
     page = context.new_page()
     page.goto(real_site + "pillars/")
     exit_box = page.locator(".bb-quick-exit").bounding_box()

@@ -3,9 +3,10 @@
 ``file.gz`` is written beside each ``file`` worth compressing. A host that serves precompressed
 files (nginx ``gzip_static``, Caddy ``precompressed``, Apache with its rewrite rules) sends it with
 ``Content-Encoding: gzip`` to a browser that accepts it; other hosts ignore it (and may compress
-on the fly). Compressing Pyodide takes seconds: identical files are reused from a cache beside
-``mkdocs.yml`` (``.cache/brickbybrick/gzip/``). Brotli would be smaller, but needs a library
-outside Python's standard library.
+on the fly). Pyodide's files come with ``.gz`` and Brotli ``.br`` copies made with the package
+(Brotli needs a library outside Python's standard library, which a guide's build does without):
+a file that has its ``.gz`` already is left alone. Other big files are reused from a cache beside
+``mkdocs.yml`` (``.cache/brickbybrick/gzip/``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ def _compress(path: Path, cache: Path | None) -> int:
 
 def precompress(site_dir: Path, cache: Path | None) -> int:
     """Write ``.gz`` beside every file worth it; return how many."""
-    files = sorted(path for path in site_dir.rglob("*") if worth_compressing(path))
+    files = sorted(
+        path
+        for path in site_dir.rglob("*")
+        if worth_compressing(path) and not path.with_name(path.name + ".gz").exists()
+    )
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="bb-gzip") as pool:
         list(pool.map(lambda path: _compress(path, cache), files))
     return len(files)

@@ -33,6 +33,7 @@ PYODIDE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
+PRECOMPRESSED = (".gz", ".br")  # copies made with the package, for hosts that serve them
 
 
 class RuntimeFilesError(Exception):
@@ -159,6 +160,10 @@ class Runtime:
         """Link Pyodide into the site (once per build); write the wheel and its lockfile."""
         for name in PYODIDE_FILES[:-1]:
             link_or_copy(PYODIDE_DIR / name, site_dir / self.pyodide_path / name)
+            for suffix in PRECOMPRESSED:  # made with the package: the build compresses none of Pyodide
+                packed = PYODIDE_DIR / (name + suffix)
+                if packed.is_file():
+                    link_or_copy(packed, site_dir / self.pyodide_path / packed.name)
         engine_out = site_dir / self.engine_path
         engine_out.mkdir(parents=True, exist_ok=True)
         (engine_out / self.wheel_name).write_bytes(self.wheel)

@@ -59,7 +59,7 @@ def test_missing_answers_are_named_and_focused(page: Page) -> None:
 def test_instant_navigation_keeps_one_scorer(page: Page) -> None:
     """Clicking from another page (navigation.instant, no reload) still scores, with one worker per visit."""
     wasm: list[str] = []
-    page.on("request", lambda r: wasm.append(r.url) if r.url.endswith("pyodide.asm.wasm") else None)
+    page.on("requestfinished", lambda r: wasm.append(r.url) if r.url.endswith("pyodide.asm.wasm") else None)
     page.goto("")
     page.evaluate("window.__sameDocument = true")
     page.get_by_role("link", name="sample quiz").first.click()

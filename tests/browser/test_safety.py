@@ -176,6 +176,8 @@ def test_back_forward_cache_restores_no_answers(
     textarea = page.locator("textarea#ws-focus")
 
     def answer() -> None:
+        if javascript:  # leaving mid-download, Chromium evicts the page rather than freeze it
+            QuizForm.first_on(page).expect_ready()
         radio.click(force=force)
 
     def write() -> None:

@@ -33,6 +33,7 @@ function createScorer(runtime) {
   // does not reach it, and some hosts send no headers); a blob: worker inherits this page's
   // policy, so the scorer can neither fetch another host nor load other script.
   const realWorker = new URL("scorer-worker.js", import.meta.url).href;
+  const protocolModule = new URL("protocol.js", import.meta.url).href;
   const listeners = new Set();
   const self = { status: "preparing", error: null, progress: null };
   let worker = null;
@@ -115,9 +116,10 @@ function createScorer(runtime) {
     self.status = "preparing";
     self.error = null;
     self.progress = null;
-    const bootstrap = URL.createObjectURL(
-      new Blob([`import ${JSON.stringify(realWorker)};\n`], { type: "text/javascript" }),
-    );
+    // Both modules are named here so the browser fetches them side by side, not one after
+    // the other (on a slow connection, each round trip is half a second before any download).
+    const modules = [protocolModule, realWorker].map((url) => `import ${JSON.stringify(url)};\n`);
+    const bootstrap = URL.createObjectURL(new Blob(modules, { type: "text/javascript" }));
     worker = new Worker(bootstrap, { type: "module" });
     worker.addEventListener("message", (event) => {
       URL.revokeObjectURL(bootstrap);

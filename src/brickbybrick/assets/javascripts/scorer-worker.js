@@ -14,18 +14,85 @@ async function sha256Hex(bytes) {
   return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/** Subresource Integrity metadata for a hex sha256. @param {string} hex */
+function integrity(hex) {
+  const bytes = (hex.match(/../g) || []).map((pair) => parseInt(pair, 16));
+  return `sha256-${btoa(String.fromCharCode(...bytes))}`;
+}
+
 const PROGRESS_EVERY_MS = 250;
 
 /**
- * Fetch every file the scorer runs, counting bytes for the page (progress) and checking each
- * file against the sha256 the site was built with; then serve Pyodide's own requests for them
- * from these checked bytes. A file changed on the way (or on the host) is refused before any
- * of it runs. The two modules are checked the same way before they are imported.
+ * A file this browser already holds (a visit before this one), checked by the browser itself
+ * against the pinned sha256 (Subresource Integrity), or null. Handed to Pyodide as it is: a
+ * response the browser streams from its own cache lets Chromium reuse the wasm it compiled
+ * before, where a response made from bytes would be compiled again on every visit.
+ * @param {string} url @param {string} sha256
+ */
+async function fromCache(url, sha256) {
+  try {
+    const response = await fetch(url, { cache: "only-if-cached", mode: "same-origin", integrity: integrity(sha256) });
+    return response.ok ? response : null;
+  } catch {
+    return null; // not held, or held but not the pinned file: download it
+  }
+}
+
+/**
+ * Download a file and pass its bytes on as they arrive, all but the last chunk: the last is
+ * passed on, and the stream closed, only once every byte matches the pinned sha256. Pyodide
+ * can compile the wasm while it downloads, yet nothing of a file can run before it is checked
+ * (a compile cannot finish on an open stream). A file that differs errors its stream.
+ * @param {string} url @param {string} name @param {string} sha256 @param {(n: number) => void} count
+ */
+function downloadChecked(url, name, sha256, count) {
+  /** @type {(value: Response) => void} */ let opened = () => {};
+  /** @type {(error: unknown) => void} */ let refused = () => {};
+  const response = new Promise((resolve, reject) => ((opened = resolve), (refused = reject)));
+  const checked = (async () => {
+    const network = await fetch(url);
+    if (!network.ok || !network.body) throw new Error(`${name}: HTTP ${network.status}`);
+    const reader = network.body.getReader();
+    /** @type {ReadableStreamDefaultController<Uint8Array>} */ let out;
+    const body = new ReadableStream({ start: (controller) => void (out = controller) });
+    const type = network.headers.get("Content-Type") || "application/octet-stream";
+    opened(new Response(body, { headers: { "Content-Type": type } }));
+    /** @type {Uint8Array[]} */ const chunks = [];
+    /** @type {Uint8Array | null} */ let held = null;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        count(value.byteLength);
+        if (held) out.enqueue(held);
+        held = value;
+      }
+      if ((await sha256Hex(await new Blob(chunks).arrayBuffer())) !== sha256) {
+        throw new Error(`${name} is not the file this site was built with (sha256 differs)`);
+      }
+    } catch (error) {
+      out.error(error);
+      throw error;
+    }
+    if (held) out.enqueue(held);
+    out.close();
+  })();
+  checked.catch(refused);
+  response.catch(() => {}); // a response nobody asks for (the modules are imported by URL)
+  return { response, checked };
+}
+
+/**
+ * Start every file the scorer runs at once, counting bytes for the page (progress), and serve
+ * Pyodide's own requests for them from these checked downloads. Resolves when the two modules
+ * are checked (they are imported by URL next, from the browser's cache), with `all`, which
+ * settles when every file is checked and rejects as soon as one is refused.
  * @param {string} pyodideURL
  * @param {string} lockURL
  * @param {Record<string, {sha256: string, bytes: number}>} files
  */
-async function fetchChecked(pyodideURL, lockURL, files) {
+async function startChecked(pyodideURL, lockURL, files) {
   // "engine:<file>" is a file beside the engine's lockfile; any other name is one of Pyodide's.
   const urlOf = (/** @type {string} */ key) =>
     key.startsWith("engine:") ? new URL(key.slice("engine:".length), lockURL).href : pyodideURL + key;
@@ -38,48 +105,56 @@ async function fetchChecked(pyodideURL, lockURL, files) {
     reportedAt = now;
     self.postMessage(message("progress", { received: Math.min(received, total), total }));
   };
+  const count = (/** @type {number} */ bytes) => {
+    received += bytes;
+    report(false);
+  };
   report(true);
-  /** @type {Map<string, ArrayBuffer>} */
-  const checked = new Map();
+  /** @type {Map<string, Promise<Response>>} */
+  const served = new Map();
+  /** @type {Map<string, Promise<void>>} */
+  const checks = new Map();
   await Promise.all(
-    Object.entries(files).map(async ([key, { sha256 }]) => {
-      const name = key.replace(/^engine:/, "");
-      const response = await fetch(urlOf(key));
-      if (!response.ok || !response.body) throw new Error(`${name}: HTTP ${response.status}`);
-      /** @type {Uint8Array[]} */
-      const chunks = [];
-      const reader = response.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.byteLength;
-        report(false);
+    Object.entries(files).map(async ([key, { sha256, bytes }]) => {
+      const url = new URL(urlOf(key)).href;
+      const cached = await fromCache(url, sha256);
+      if (cached) {
+        count(bytes);
+        served.set(url, Promise.resolve(cached));
+        checks.set(key, Promise.resolve());
+        return;
       }
-      const bytes = await new Blob(chunks).arrayBuffer();
-      if ((await sha256Hex(bytes)) !== sha256) {
-        throw new Error(`${name} is not the file this site was built with (sha256 differs)`);
-      }
-      checked.set(new URL(urlOf(key)).href, bytes);
+      const { response, checked } = downloadChecked(url, key.replace(/^engine:/, ""), sha256, count);
+      served.set(url, response);
+      checks.set(key, checked);
     }),
   );
-  received = total;
-  report(true);
+  const all = Promise.all(checks.values()).then(() => {
+    received = total;
+    report(true);
+  });
+  all.catch(() => {}); // the caller awaits it; until then a refusal is not "unhandled"
   const networkFetch = globalThis.fetch.bind(globalThis);
   globalThis.fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), pyodideURL).href;
-    const bytes = checked.get(url);
-    if (!bytes) return networkFetch(input, init);
-    const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
-    return Promise.resolve(new Response(bytes.slice(0), { headers: { "Content-Type": type } }));
+    const response = served.get(url);
+    if (!response) return networkFetch(input, init);
+    served.delete(url); // each is handed over once: a body can be read only once
+    return response;
   };
+  await Promise.all([checks.get("pyodide.mjs"), checks.get("pyodide.asm.mjs")]);
+  return { all }; // wrapped: an async function returning a promise would wait for it
 }
 
 /** @param {{pyodideURL: string, lockURL: string, files: Record<string, {sha256: string, bytes: number}>}} options */
 async function init({ pyodideURL, lockURL, files }) {
-  await fetchChecked(pyodideURL, lockURL, files);
+  const { all } = await startChecked(pyodideURL, lockURL, files);
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
-  const pyodide = await loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL });
+  // Pyodide only logs a wasm or standard library it could not use, and would wait forever:
+  // a refused file ends the start at once, with its reason.
+  const refused = all.then(() => new Promise(() => {}));
+  const pyodide = await Promise.race([loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL }), refused]);
+  await all;
   // loadPackage does not reject when a download or the sha256 check fails: collect and raise.
   /** @type {string[]} */
   const errors = [];

@@ -18,26 +18,6 @@ QUIZ_PAGES = {
 AFRAID = "I am afraid that my partner could seriously hurt me."
 
 
-@pytest.mark.parametrize("quiz_id", QUIZ_PAGES)
-def test_quiz_scores_with_labelled_bars(page: Page, real_site: str, quiz_id: str) -> None:
-    """Each quiz scores in the browser; every subscale shows a bar beside its label, band and figure in words."""
-    page.goto(real_site + QUIZ_PAGES[quiz_id])
-    quiz = QuizForm(page, quiz_id)
-    quiz.expect_ready()
-    quiz.answer_all_safest()
-    quiz.submit.click()
-    quiz.expect_scored()
-    result = quiz.result
-    subscales = result.locator(".bb-result__subscale")
-    assert subscales.count() >= 2
-    for subscale in subscales.all():
-        expect(subscale.locator("svg.bb-bar")).to_have_attribute("aria-hidden", "true")
-        expect(subscale.locator(".bb-score__value")).to_have_text(re.compile(r"^\d{1,3} out of 100$"))
-        expect(subscale.locator(".bb-score__band")).not_to_be_empty()
-    expect(result).to_contain_text("not a diagnosis")
-    expect(result.locator(".bb-result__next a").first).to_have_attribute("href", re.compile(r"^\.\.?/"))
-
-
 def test_critical_answer_shows_help_before_the_scorer_is_ready(page: Page, real_site: str) -> None:
     """Help appears the moment a frightening answer is chosen, with the scorer still loading."""
     page.route("**/assets/pyodide/**", lambda route: None)  # hold Pyodide: the scorer stays "preparing"
@@ -90,31 +70,45 @@ def test_offline_search_finds_a_chapter(page: Page, real_site: str) -> None:
     assert "accountability" not in page.url
 
 
-# One critical item per quiz that has them: (quiz, item text starts with, the answer chosen).
-DANGER = [
-    ("safety-check", "In the past 12 months, how often has your partner choked", "Once"),
-    ("trust-destroyers", "I block my partner's way", "Rarely"),
-    ("repair-readiness", "I threaten my partner.", "Rarely"),
-    ("vulnerability-cycle", "My partner uses things I told them in confidence against me.", "Rarely"),
-]
+# One critical item per quiz that has them: quiz -> (item text starts with, the answer chosen).
+DANGER = {
+    "safety-check": ("In the past 12 months, how often has your partner choked", "Once"),
+    "trust-destroyers": ("I block my partner's way", "Rarely"),
+    "repair-readiness": ("I threaten my partner.", "Rarely"),
+    "vulnerability-cycle": ("My partner uses things I told them in confidence against me.", "Rarely"),
+}
 
 
-@pytest.mark.parametrize(("quiz_id", "item_text", "answer"), DANGER, ids=[case[0] for case in DANGER])
-def test_one_danger_answer_changes_what_the_reader_sees(
-    page: Page, real_site: str, quiz_id: str, item_text: str, answer: str
+@pytest.mark.parametrize("quiz_id", QUIZ_PAGES)
+def test_quiz_scores_with_labelled_bars_and_one_danger_answer_puts_help_first(
+    page: Page, real_site: str, quiz_id: str
 ) -> None:
-    """With one critical answer and the rest at their best, the result opens with help and offers no couples work."""
+    """Each quiz scores: every subscale shows a bar beside its label, band and figure in words. Then,
+    with one critical answer and the rest at their best, the result opens with help and offers no couples work."""
     page.goto(real_site + QUIZ_PAGES[quiz_id])
     quiz = QuizForm(page, quiz_id)
     quiz.expect_ready()
     quiz.answer_all_safest()
-    quiz.question(item_text).get_by_label(answer, exact=True).check()
     quiz.submit.click()
     quiz.expect_scored()
     result = quiz.result
+    subscales = result.locator(".bb-result__subscale")
+    assert subscales.count() >= 2
+    for subscale in subscales.all():
+        expect(subscale.locator("svg.bb-bar")).to_have_attribute("aria-hidden", "true")
+        expect(subscale.locator(".bb-score__value")).to_have_text(re.compile(r"^\d{1,3} out of 100$"))
+        expect(subscale.locator(".bb-score__band")).not_to_be_empty()
+    expect(result).to_contain_text("not a diagnosis")
+    expect(result.locator(".bb-result__next a").first).to_have_attribute("href", re.compile(r"^\.\.?/"))
+    expect(result.locator(".bb-result__alert")).to_have_count(0)
+    if quiz_id not in DANGER:
+        return
+    item_text, answer = DANGER[quiz_id]
+    quiz.question(item_text).get_by_label(answer, exact=True).check()
+    quiz.submit.click()
+    expect(result.locator(".bb-result__alert")).to_be_visible()
     links = result.get_by_role("link")
     expect(links.first).to_have_attribute("href", "../help/")
-    expect(result.locator(".bb-result__alert")).to_be_visible()
     first_text = result.locator(".bb-result > *").first
     expect(first_text).to_have_class(re.compile("bb-result__alert"))
     expect(result.locator(".bb-result__overall .bb-score__value")).to_have_count(0)

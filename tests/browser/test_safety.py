@@ -176,7 +176,7 @@ def test_back_forward_cache_restores_no_answers(
     textarea = page.locator("textarea#ws-focus")
 
     def answer() -> None:
-        if javascript:  # leaving mid-download, Chromium evicts the page rather than freeze it
+        if javascript:  # leaving mid-download, Chromium evicts the page rather than keep it
             QuizForm.first_on(page).expect_ready()
         radio.click(force=force)
 
@@ -184,22 +184,28 @@ def test_back_forward_cache_restores_no_answers(
         textarea.click(force=force)
         page.keyboard.type("words that must not come back")
 
+    # Chromium may decline to keep a page (on a busy machine it evicts it for work still under
+    # way, and Back loads it afresh, which shows no answer either): each page is tried up to
+    # 3 times, every Back must show no answer, and one Back per page must be a restore.
     for path, fill in (("builders/", answer), ("worksheet/", write)):
-        page.goto(real_site + path)
-        fill()
-        if javascript:  # the fill took: what follows is the site's clearing, not a dead field
-            expect(
-                page.locator("form[data-quiz] input:checked, textarea:not(:placeholder-shown)")
-            ).to_have_count(1)
-        page.evaluate("window.__sameDocument = true")  # survives only if Back restores this very page
-        page.goto(real_site + "privacy/")
-        page.go_back(wait_until="commit")
-        expect(page.locator("h1").first).to_be_visible()
-        assert page.evaluate("window.__sameDocument") is True, f"{path} was not restored from the cache"
-        expect(page.locator("form[data-quiz] input:checked")).to_have_count(0)
-        expect(textarea).to_have_count(1 if path == "worksheet/" else 0)
-        if path == "worksheet/":
-            expect(textarea).to_have_value("")
+        restored = []
+        while len(restored) < 3 and True not in restored:
+            page.goto(real_site + path)
+            fill()
+            if javascript:  # the fill took: what follows is the site's clearing, not a dead field
+                expect(
+                    page.locator("form[data-quiz] input:checked, textarea:not(:placeholder-shown)")
+                ).to_have_count(1)
+            page.evaluate("window.__sameDocument = true")  # survives only if Back restores this very page
+            page.goto(real_site + "privacy/")
+            page.go_back(wait_until="commit")
+            expect(page.locator("h1").first).to_be_visible()
+            restored.append(page.evaluate("window.__sameDocument") is True)
+            expect(page.locator("form[data-quiz] input:checked")).to_have_count(0)
+            expect(textarea).to_have_count(1 if path == "worksheet/" else 0)
+            if path == "worksheet/":
+                expect(textarea).to_have_value("")
+        assert True in restored, f"{path} was never restored from the cache in {len(restored)} tries"
     context.close()
 
 

@@ -35,6 +35,8 @@ class BuiltSite:
     # URL path (``/assets/pyodide/…``) -> uncompressed size in bytes, for Pyodide and the engine.
     runtime_sizes: Mapping[str, int] = field(default_factory=dict)
     wasm_integrity: str = ""  # "sha256-<base64>" of pyodide.asm.wasm
+    # The same, as a host that serves only the .gz copies sends them.
+    gzip_sizes: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def pyodide_version(self) -> str:
@@ -104,13 +106,16 @@ def install_baseline(site_dir: Path) -> None:
     shutil.copytree(BASELINE_SOURCE, site_dir / BASELINE_DIR)
 
 
-def runtime_sizes(site_dir: Path) -> dict[str, int]:
-    """The uncompressed size of every file of Pyodide and the engine, by URL path (``.gz`` aside)."""
+def runtime_sizes(site_dir: Path, suffix: str = "") -> dict[str, int]:
+    """The size of every file of Pyodide and the engine, by URL path: uncompressed, or (``suffix``
+    ``.gz``) as a host serving only the build's ``.gz`` copies sends it (the file where it has none)."""
     sizes = {}
     for folder in ("assets/pyodide", "assets/engine"):
         for path in (site_dir / folder).rglob("*"):
-            if path.is_file() and path.suffix != ".gz":
-                sizes["/" + path.relative_to(site_dir).as_posix()] = path.stat().st_size
+            if path.is_file() and path.suffix not in {".gz", ".br"}:
+                packed = path.with_name(path.name + suffix)
+                sent = packed if suffix and packed.is_file() else path
+                sizes["/" + path.relative_to(site_dir).as_posix()] = sent.stat().st_size
     return sizes
 
 
@@ -125,5 +130,12 @@ def describe(site_dir: Path) -> BuiltSite:
     wasm = (site_dir / pyodide_path / "pyodide.asm.wasm").read_bytes()
     integrity = "sha256-" + base64.b64encode(hashlib.sha256(wasm).digest()).decode()
     return BuiltSite(
-        site_dir, pyodide_path, lock_path, quiz_pages, plain_pages, runtime_sizes(site_dir), integrity
+        site_dir,
+        pyodide_path,
+        lock_path,
+        quiz_pages,
+        plain_pages,
+        runtime_sizes(site_dir),
+        integrity,
+        runtime_sizes(site_dir, ".gz"),
     )

@@ -285,9 +285,9 @@ def test_scorer_worker_replies_to_every_message(page: Page) -> None:
             worker.postMessage(msg);
           });
           const replies = [
-            await ask({ v: 1, type: "bogus", id: 7 }),
-            await ask({ v: 0, type: "score", id: 8, quiz: "sample", answers: {} }),
-            await ask({ v: 1, type: "score", id: 9, quiz: "sample", answers: {} }),
+            await ask({ v: 2, type: "bogus", id: 7 }),
+            await ask({ v: 1, type: "score", id: 8, quiz: "sample", answers: {} }),
+            await ask({ v: 2, type: "score", id: 9, quiz: "sample", answers: {} }),
           ];
           worker.terminate();
           return replies;
@@ -295,9 +295,9 @@ def test_scorer_worker_replies_to_every_message(page: Page) -> None:
         page.url + "../assets/brickbybrick/javascripts/scorer-worker.js",
     )
     assert replies == [
-        {"v": 1, "type": "error", "id": 7, "error": 'scorer worker: unknown message type "bogus"'},
-        {"v": 1, "type": "error", "id": 8, "error": "scorer worker: protocol version 0, expected 1"},
-        {"v": 1, "type": "scored", "id": 9, "ok": False, "error": "the scorer is not ready"},
+        {"v": 2, "type": "error", "id": 7, "error": 'scorer worker: unknown message type "bogus"'},
+        {"v": 2, "type": "error", "id": 8, "error": "scorer worker: protocol version 1, expected 2"},
+        {"v": 2, "type": "scored", "id": 9, "ok": False, "error": "the scorer is not ready"},
     ]
 
 

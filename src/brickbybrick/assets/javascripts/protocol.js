@@ -4,6 +4,9 @@
 //
 //   page -> worker  init      {pyodideURL, lockURL, files}  load Pyodide and the engine, each file
 //                                                           checked against its sha256 first
+//                   start     {}                           the page has loaded: start Python now
+//                                                           (files download from init on; the CPU
+//                                                           work waits for the page's own)
 //                   register  {quiz, spec}                 a quiz's spec, once per quiz
 //                   score     {id, quiz, answers}          score answers against a registered quiz
 //   worker -> page  progress  {received, total}            bytes of the scorer's files so far
@@ -11,13 +14,14 @@
 //                   scored    {id, ok, result?, html?, error?}
 //                   error     {id?, error}                 a message the worker cannot take
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * @typedef {{v: number, type: "init", pyodideURL: string, lockURL: string, files: Record<string, {sha256: string, bytes: number}>}} InitMessage
+ * @typedef {{v: number, type: "start"}} StartMessage
  * @typedef {{v: number, type: "register", quiz: string, spec: object}} RegisterMessage
  * @typedef {{v: number, type: "score", id: number, quiz: string, answers: Record<string, string | null>}} ScoreMessage
- * @typedef {InitMessage | RegisterMessage | ScoreMessage} ToWorker
+ * @typedef {InitMessage | StartMessage | RegisterMessage | ScoreMessage} ToWorker
  * @typedef {{v: number, type: "progress", received: number, total: number}} ProgressMessage
  * @typedef {{v: number, type: "ready"}} ReadyMessage
  * @typedef {{v: number, type: "failed", error: string}} FailedMessage

@@ -24,6 +24,20 @@ const STATE_TEXT = {
 
 const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
 
+// Once the page has loaded and its main thread is idle (1 s after load at the latest), or at
+// once on a page loaded before (a restart, navigation.instant): the scorer's downloads start
+// with it, but compiling Pyodide and starting Python take whole CPU cores, which on a phone
+// would slow the page itself while it is still being shown.
+function afterPageLoad(callback) {
+  if (document.readyState === "complete") {
+    callback();
+    return;
+  }
+  const idle = () =>
+    "requestIdleCallback" in window ? requestIdleCallback(callback, { timeout: 1000 }) : setTimeout(callback, 0);
+  addEventListener("load", idle, { once: true });
+}
+
 function createScorer(runtime) {
   const pyodideURL = new URL(runtime.dataset.pyodide, location.href).href;
   const lockURL = new URL(runtime.dataset.engineLock, location.href).href;
@@ -131,6 +145,8 @@ function createScorer(runtime) {
     });
     wait(STALL_TIMEOUT_MS, "nothing arrived for 20 s");
     worker.postMessage(message("init", { pyodideURL, lockURL, files }));
+    const current = worker;
+    afterPageLoad(() => current === worker && worker.postMessage(message("start", {})));
     notify();
   }
 

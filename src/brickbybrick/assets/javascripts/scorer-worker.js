@@ -50,7 +50,8 @@ function downloadChecked(url, name, sha256, count) {
   /** @type {(error: unknown) => void} */ let refused = () => {};
   const response = new Promise((resolve, reject) => ((opened = resolve), (refused = reject)));
   const checked = (async () => {
-    const network = await fetch(url);
+    // Low priority: the page's own render-blocking styles and scripts go first.
+    const network = await fetch(url, { priority: "low" });
     if (!network.ok || !network.body) throw new Error(`${name}: HTTP ${network.status}`);
     const reader = network.body.getReader();
     /** @type {ReadableStreamDefaultController<Uint8Array>} */ let out;
@@ -146,9 +147,15 @@ async function startChecked(pyodideURL, lockURL, files) {
   return { all }; // wrapped: an async function returning a promise would wait for it
 }
 
+/** @type {() => void} */
+let pageLoaded = () => {};
+/** Resolves on the page's "start": compiling and starting Python would slow the page's own start. */
+const started = new Promise((resolve) => (pageLoaded = () => resolve(undefined)));
+
 /** @param {{pyodideURL: string, lockURL: string, files: Record<string, {sha256: string, bytes: number}>}} options */
 async function init({ pyodideURL, lockURL, files }) {
   const { all } = await startChecked(pyodideURL, lockURL, files);
+  await started;
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   // Pyodide only logs a wasm or standard library it could not use, and would wait forever:
   // a refused file ends the start at once, with its reason.
@@ -178,6 +185,9 @@ async function handle(data) {
       } catch (error) {
         return message("failed", { error: String((error && error.message) || error) });
       }
+    case "start":
+      pageLoaded();
+      return null;
     case "register":
       specs.set(data.quiz, JSON.stringify(data.spec));
       return null; // nothing to wait for

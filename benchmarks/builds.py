@@ -7,10 +7,11 @@ prints the blank worksheet PDF in a background thread). It runs on a copy of the
 ``.cache/`` is the bench's own and nobody else's builds or tests share it:
 
 * PDF printed: the cached worksheet PDF is deleted first, so Chromium prints it afresh
-  (``.cache/brickbybrick/gzip``, Pyodide compressed once per machine, is kept);
+  (``.cache/brickbybrick/gzip``, the gzip copies of the site's large files, is kept);
 * PDF reused: the same build again, the worksheet unchanged (as on a rebuild);
 * without PDF: ``BB_SKIP_PDF=1``;
-* first build: no ``.cache/`` at all (a fresh checkout: PDF printed and Pyodide compressed).
+* first build: no ``.cache/`` at all (a fresh checkout: PDF printed, large files gzipped; Pyodide
+  comes with its compressed copies).
 
 The plain build uses a temporary ``mkdocs.yml``: the same ``docs_dir``, ``nav``, Markdown
 extensions and theme settings, but only the ``search`` plugin (no ``brickbybrick``, no

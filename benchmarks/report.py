@@ -417,7 +417,7 @@ def build_figures(builds: BuildResults) -> list[Figure]:
         ),
         Figure("  … with BB_SKIP_PDF=1 (no PDF step)", spread(builds.site_without_pdf, seconds)),
         Figure(
-            "  … first build, no .cache at all (PDF printed, Pyodide gzipped)",
+            "  … first build, no .cache at all (PDF printed; Pyodide comes with its .gz and .br copies)",
             spread(builds.site_first, seconds),
         ),
         Figure(
@@ -534,11 +534,14 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
             measured.append(f"{kind}, quiz page: {quiz_stages.text()}; bare page: {base_stages.text()}")
     twice_wire = median(repeated_bytes(run, site)[0] for run in browser.quiz_cold)
     why = (
-        "the quiz page's worker starts from a blob: module that imports scorer-worker.js, which imports "
-        "protocol.js (one request after the other) before it asks for any Pyodide file; it then fetches every "
-        "file and checks its sha256 before `loadPyodide` starts (the bare page's `loadPyodide` starts compiling "
-        "as soon as its files arrive), and after `loadPyodide` it installs the engine wheel and imports the "
-        "engine, which the bare page does not do"
+        "the quiz page is a full chapter (its HTML, the theme's stylesheets and bundle) whose quiz.js creates "
+        "the worker only once it has loaded; the worker's blob: module fetches protocol.js and "
+        "scorer-worker.js (side by side) before any Pyodide file is asked for, and it first asks the browser's "
+        "cache for each file (a miss on a cold visit); it waits for the page's load (and idle, 1 s at most) "
+        "before compiling, so as not to slow the page itself; it counts and hashes every byte (Pyodide "
+        "compiles the wasm while it streams, but the last piece of each file is handed over only once the "
+        "file's sha256 matches); and after `loadPyodide` it installs the engine wheel and imports the engine, "
+        "which the bare page does not do"
     )
     if twice_wire > 10_000:
         why += (
@@ -546,11 +549,10 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
             f"second time ({size(twice_wire)})"
         )
     fix = (
-        "let Pyodide fetch the wasm itself with `fetch(url, { integrity: 'sha256-…' })` (the browser checks "
-        "the hash and keeps its wasm code cache; progress for that file would then come in one step), "
-        "request the files from the bootstrap itself (or `modulepreload` the worker's modules) so no module "
-        "chain comes first, compile the wasm while its sha256 is computed rather than after every file is "
-        "checked, and import the engine lazily or from a smaller module if its import shows in a profile"
+        "the engine's own start-up is the largest share that code can still cut (install its files without "
+        "the lockfile and package loader, import less at start); the rest (a chapter page, integrity checks, "
+        "waiting for the page) is the price of the reader-facing design, which the ratio to a bare page "
+        "cannot credit"
     )
     stages_text = " ".join(f"Medians ({line})." for line in measured)
     if browser.baseline_bytes_warm and "warm" in kinds:
@@ -558,12 +560,11 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
         as_bytes = median(start_to_ready(browser.baseline_bytes_warm))
         with_sri = median(start_to_ready(browser.baseline_integrity_warm))
         stages_text += (
-            f" Warm, the bare page's worker → ready takes {ms(bare)}; handing the wasm over as bytes, as the "
-            f"scorer does after its sha256 check, makes it {ms(as_bytes)} ({as_bytes - bare:+,.0f} ms), and "
-            f"fetching it with `integrity` {ms(with_sri)} ({with_sri - bare:+,.0f} ms): Chromium reuses "
-            "compiled wasm from its code cache for a response it streams from the HTTP cache, not for a "
-            "Response built from bytes, which fits these figures: the quiz page compiles Pyodide afresh on "
-            "every warm visit."
+            f" Warm, the bare page's worker → ready takes {ms(bare)}; handing the wasm over as bytes makes it "
+            f"{ms(as_bytes)} ({as_bytes - bare:+,.0f} ms), and fetching it with `integrity` {ms(with_sri)} "
+            f"({with_sri - bare:+,.0f} ms): Chromium reuses compiled wasm from its code cache for a response it "
+            "streams from the HTTP cache, not for a Response built from bytes; the scorer takes a file the "
+            "browser holds from its cache with `integrity` for that reason."
         )
     if browser.baseline_engine_cold and "cold" in kinds:
         bare, engine = median(ready(browser.baseline_cold)), median(ready(browser.baseline_engine_cold))
@@ -594,16 +595,14 @@ def slow_note(browser: BrowserResults, site: BuiltSite) -> str:
     floor = once / link
     return (
         f"**Slow 4G ready.** Medians of {len(runs)} runs: {measured.text()}. The first Pyodide file is asked for "
-        f"only at {measured.first_request / 1000:.1f} s: the page, quiz.js, then the worker's blob: module, "
-        f"scorer-worker.js and protocol.js come one after the other, each at least a {SLOW_4G['latency']:.1f} ms "
-        f"round trip. Then {size(once)} arrive at {rate / 1e3:.0f} kB/s of the link's {link / 1e3:.0f} kB/s, "
-        f"{seconds_moving:.1f} s; at that rate the bytes alone ({floor:.1f} s at full speed) use "
-        f"{floor / SLOW_READY_S:.0%} of the {SLOW_READY_S:.0f} s, so the start-up after the last byte "
-        f"({(measured.ready - measured.last_request) / 1000:.1f} s: sha256 checks, wasm compile, Python start, "
-        "engine wheel and import, on a CPU shared with the rest of the machine) cannot fit. Fix (in src/): fewer "
-        "bytes first (a Brotli `.br` beside each `.gz` would shrink the wasm further where the host serves it), "
-        "compile the wasm while it streams in (hash and `WebAssembly.compileStreaming` the same stream, "
-        "instantiate only once the hash matches), and start the downloads without the module chain."
+        f"at {measured.first_request / 1000:.1f} s: the page, quiz.js, then the worker's two modules (side by "
+        f"side) come first, each at least a {SLOW_4G['latency']:.1f} ms round trip. Then {size(once)} arrive at "
+        f"{rate / 1e3:.0f} kB/s of the link's {link / 1e3:.0f} kB/s, {seconds_moving:.1f} s; at that rate the "
+        f"bytes alone ({floor:.1f} s at full speed) use {floor / SLOW_READY_S:.0%} of the {SLOW_READY_S:.0f} s, "
+        f"and the start-up after the last byte takes {(measured.ready - measured.last_request) / 1000:.1f} s "
+        "(sha256 checks, the rest of the wasm compile, Python start, engine wheel and import). Fix (in src/): "
+        "fewer bytes (the wasm is three quarters of them), or start the worker from the page's first bytes "
+        "(an inline bootstrap) to save the quiz.js round trip."
     )
 
 

@@ -75,9 +75,13 @@ browser-test: setup chromium
 	$(BIN)/pytest -m browser
 
 # Two test processes (pytest-xdist), a test file each at a time: most browser tests wait on the
-# browser or a clock, so two share the machine's cores well.
-test: setup chromium lint typecheck
-	$(BIN)/pytest -n 2 --dist loadfile
+# browser or a clock, so two share the machine's cores well. mypy runs alongside them; the target
+# fails if either does.
+test: setup chromium lint
+	@$(BIN)/mypy > .mypy.out 2>&1 & mypy=$$!; \
+	$(BIN)/pytest -n 2 --dist loadfile; tests=$$?; \
+	wait $$mypy; typed=$$?; echo "$(BIN)/mypy"; cat .mypy.out; rm -f .mypy.out; \
+	exit $$(( tests || typed ))
 
 bench: setup chromium
 	$(PY) -m benchmarks.run

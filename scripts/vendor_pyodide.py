@@ -46,7 +46,7 @@ from brickbybrick.quizfile import load_quiz
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
-PRECOMPRESSED = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+COMPRESSED_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 #: Pure computation an extension may import besides the engine's own needs.
 ALLOWANCE = (
     "bisect", "collections", "copy", "dataclasses", "datetime", "decimal", "enum", "fractions",
@@ -137,12 +137,12 @@ def main(npm_dir: Path) -> None:
     }
     STDLIB_INDEX.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
     with ThreadPoolExecutor(max_workers=2) as pool:  # zopfli and Brotli 11: about a minute
-        list(pool.map(precompress, [PYODIDE_DIR / name for name in PRECOMPRESSED]))
+        list(pool.map(precompress, [PYODIDE_DIR / name for name in COMPRESSED_FILES]))
     full = (npm_dir / "python_stdlib.zip").stat().st_size
     print(
         f"Pyodide {version} copied into {PYODIDE_DIR} (sha256 checked); standard library trimmed to "
         f"{len(traced['files'])} files, compiled: {len(data) / 1e6:.2f} MB stored (from {full / 1e6:.2f} MB); "
-        f".gz and .br copies of {', '.join(PRECOMPRESSED)}"
+        f".gz and .br copies of {', '.join(COMPRESSED_FILES)}"
     )
 
 

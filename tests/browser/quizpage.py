@@ -5,13 +5,14 @@ from __future__ import annotations
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 READY_TIMEOUT_MS = 60_000
+PYODIDE_FILES = "**/assets/pyodide/**"
 
 
 def hold_scorer(target: Page | BrowserContext) -> None:
     """Pyodide's files never arrive: a quiz page stays at "Preparing the scorer" (what every
     reader sees first). For tests about something other than scoring: starting Python costs
     about 5 s of CPU per quiz page, the largest share of the suite's time."""
-    target.route("**/assets/pyodide/**", lambda route: None)
+    target.route(PYODIDE_FILES, lambda route: None)
 
 
 class QuizForm:

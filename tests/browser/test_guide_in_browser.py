@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from quizpage import QuizForm
+from quizpage import QuizForm, hold_scorer
 
 QUIZ_PAGES = {
     "safety-check": "pillars/",
@@ -20,7 +20,7 @@ AFRAID = "I am afraid that my partner could seriously hurt me."
 
 def test_critical_answer_shows_help_before_the_scorer_is_ready(page: Page, real_site: str) -> None:
     """Help appears the moment a frightening answer is chosen, with the scorer still loading."""
-    page.route("**/assets/pyodide/**", lambda route: None)  # hold Pyodide: the scorer stays "preparing"
+    hold_scorer(page)  # Pyodide's files never arrive: the scorer stays "preparing"
     page.goto(real_site + "pillars/")
     quiz = QuizForm(page, "safety-check")
     expect(quiz.help_panel).to_be_hidden()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from quizpage import QuizForm
+from quizpage import PYODIDE_FILES, QuizForm, hold_scorer
 
 
 def test_keyboard_only_answers_and_result(page: Page) -> None:
@@ -175,7 +175,7 @@ def test_with_javascript_fields_are_on_and_the_note_is_not_shown(page: Page) -> 
 
 def test_stalled_download_gives_up_after_20_quiet_seconds_and_can_try_again(page: Page) -> None:
     """A response that never finishes: "preparing" until 20 s pass with no byte, then unavailable with Try again."""
-    page.route("**/assets/pyodide/**", lambda route: None)  # never answered: nothing arrives
+    hold_scorer(page)  # Pyodide's files never arrive: the scorer stays "preparing"
     start = datetime.now(UTC)
     page.clock.install(time=start)
     page.clock.pause_at(start + timedelta(seconds=1))  # from here on, only run_for moves the page's time
@@ -190,7 +190,7 @@ def test_stalled_download_gives_up_after_20_quiet_seconds_and_can_try_again(page
     quiz.expect_unavailable()
     expect(quiz.state).to_contain_text("nothing arrived for 20 s")
     quiz.answer("c1", "Often")  # answering works all along
-    page.unroute("**/assets/pyodide/**")
+    page.unroute(PYODIDE_FILES)
     retry.click()
     quiz.expect_ready()
     for item, label in (("c2", "Rarely"), ("s1", "Often"), ("s2", "Rarely")):

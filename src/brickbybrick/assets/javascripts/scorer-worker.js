@@ -80,7 +80,7 @@ function downloadChecked(url, name, sha256, count) {
     out.close();
   })();
   checked.catch(refused);
-  response.catch(() => {}); // a response nobody asks for (the modules are imported by URL)
+  response.catch(() => {}); // a refusal is reported through `checked`; this one may go unread
   return { response, checked };
 }
 
@@ -118,15 +118,19 @@ async function startChecked(pyodideURL, lockURL, files) {
   await Promise.all(
     Object.entries(files).map(async ([key, { sha256, bytes }]) => {
       const url = new URL(urlOf(key)).href;
+      // Pyodide imports its two modules by URL (next, from the browser's cache): they are only
+      // checked here, never handed over, so no response is held for them.
+      const imported = key.endsWith(".mjs");
       const cached = await fromCache(url, sha256);
       if (cached) {
         count(bytes);
-        served.set(url, Promise.resolve(cached));
+        if (imported) cached.body?.cancel();
+        else served.set(url, Promise.resolve(cached));
         checks.set(key, Promise.resolve());
         return;
       }
       const { response, checked } = downloadChecked(url, key.replace(/^engine:/, ""), sha256, count);
-      served.set(url, response);
+      if (!imported) served.set(url, response);
       checks.set(key, checked);
     }),
   );

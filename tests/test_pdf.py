@@ -140,3 +140,46 @@ def test_unchanged_worksheet_reuses_the_cached_pdf(tmp_path: Path) -> None:
     pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={})
     assert (tmp_path / "args.txt").exists(), "a changed page must be printed again"
     assert len(list((tmp_path / ".cache" / "brickbybrick").glob("worksheet-*.pdf"))) == 1
+
+
+def test_cache_key_is_the_page_as_rendered_not_the_file_rewritten_later(tmp_path: Path) -> None:
+    """The build rewrites the page after printing starts (its CSP): the cache key is the rendered text."""
+    site_config, page = site_with_worksheet(tmp_path)
+    config = {**site_config, "config_file_path": str(tmp_path / "mkdocs.yml")}
+    chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
+    rendered = page.read_text(encoding="utf-8")
+    key = pdf.cache_path(config, rendered, chromium, "sources")
+    page.write_text(rendered + "<!-- rewritten at the end of the build -->", encoding="utf-8")
+    assert pdf.cache_path(config, rendered, chromium, "sources") == key
+    assert key is not None
+    assert key.name.startswith("worksheet-sources-")
+    assert pdf.cache_path(config, rendered + "changed", chromium, "sources") != key
+
+
+def test_a_build_knows_at_its_start_whether_its_worksheet_pdf_is_probably_cached(tmp_path: Path) -> None:
+    """Chromium starts early only when no PDF made from the same sources is cached."""
+    site_config, page = site_with_worksheet(tmp_path)
+    config = {**site_config, "config_file_path": str(tmp_path / "mkdocs.yml")}
+    chromium = fake_chromium(tmp_path, PRINTS_A_PDF)
+    source = tmp_path / "docs" / "worksheet.md"
+    source.write_text("# Worksheet", encoding="utf-8")
+    sources = pdf.source_digest([source], chromium)
+    assert not pdf.probably_cached(config, sources)
+    pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={}, sources=sources)
+    assert pdf.probably_cached(config, sources)
+    source.write_text("# Worksheet, revised", encoding="utf-8")
+    assert not pdf.probably_cached(config, pdf.source_digest([source], chromium))
+
+
+def test_a_browser_that_dies_at_start_fails_the_build_naming_the_opt_out(tmp_path: Path) -> None:
+    """A Chromium started for printing that quits at once is an error with its last words."""
+    config, page = site_with_worksheet(tmp_path)
+    chromium = fake_chromium(tmp_path, 'echo "cannot open display" >&2; exit 3')
+    browser = pdf.start_browser(chromium)
+    assert browser is not None
+    try:
+        with pytest.raises(PluginError, match=r"DevTools pipe: cannot open display.*BB_SKIP_PDF=1"):
+            pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={}, browser=browser)
+    finally:
+        browser.close()
+    assert not browser.profile.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import subprocess
@@ -14,8 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 from quizpage import READY_TIMEOUT_MS, QuizForm
 
 from brickbybrick.engine import score
+from brickbybrick.plugin import pdf
 from brickbybrick.quizfile import load_quiz
-from helpers import ROOT, BuiltSite
+from helpers import CHROMIUM, ROOT, BuiltSite
 
 STEP_TITLES = (
     "Audit your small behaviors",
@@ -294,23 +296,23 @@ def test_without_javascript_the_fields_are_off_and_the_blank_prints(
 
 def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_site: BuiltSite) -> None:
     """The build prints the blank worksheet to a PDF with every step title, and the page's download link finds it."""
-    pdf = worksheet_site.site_dir / "worksheet" / "action-plan-worksheet.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF-")
+    blank = worksheet_site.site_dir / "worksheet" / "action-plan-worksheet.pdf"
+    assert blank.read_bytes().startswith(b"%PDF-")
     assert "Blank worksheet PDF: worksheet/action-plan-worksheet.pdf" in worksheet_site.build_log
-    assert pdf_pages(pdf) <= MAX_BLANK_PAGES
-    text = pdf_text(pdf)
+    assert pdf_pages(blank) <= MAX_BLANK_PAGES
+    text = pdf_text(blank)
     for title in ("Action-plan worksheet", *STEP_TITLES):
         assert title in text
     assert TICK not in text
     check_no_chrome(text)
-    check_pages(pdf)
+    check_pages(blank)
 
     open_worksheet(ws_page)
     link = ws_page.get_by_role("link", name="Download a blank worksheet (PDF)")
     expect(link).to_have_attribute("download", "")
     response = ws_page.request.get(link.evaluate("a => a.href"))
     assert response.ok
-    assert response.body() == pdf.read_bytes()
+    assert response.body() == blank.read_bytes()
 
 
 # --------------------------------------------------------------------------- screen
@@ -422,3 +424,25 @@ def test_focus_areas_skip_danger_and_point_to_help(ws_page: Page) -> None:
     assert filled
     assert "Safety check" not in filled
     assert all(line.endswith("in “Your trust builders”") for line in filled.splitlines()), filled
+
+
+def test_chromium_started_with_the_build_prints_what_its_print_to_pdf_prints(
+    worksheet_site: BuiltSite, tmp_path: Path
+) -> None:
+    """The browser the build starts early prints the worksheet as Chromium's own --print-to-pdf does."""
+    page = worksheet_site.site_dir / "worksheet" / "index.html"
+    browser = pdf.DevToolsBrowser(CHROMIUM)
+    try:
+        early = tmp_path / "early.pdf"
+        early.write_bytes(browser.print_pdf(page))
+    finally:
+        browser.close()
+    assert not browser.profile.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(browser.pid, 0)  # stopped and reaped
+    command = tmp_path / "command.pdf"
+    pdf._print_with_command(CHROMIUM, page, command)
+    assert pdf_pages(early) == pdf_pages(command)
+    assert flat(pdf_text(early)) == flat(pdf_text(command))
+    for title in ("Action-plan worksheet", *STEP_TITLES):
+        assert title in pdf_text(early)

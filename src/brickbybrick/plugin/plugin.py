@@ -64,6 +64,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.docs_dir = Path("docs")
         self._printer: ThreadPoolExecutor | None = None
         self._pdf: Future[Path | None] | None = None
+        self._browser: pdf.DevToolsBrowser | None = None
+        self._pdf_sources = "any"
 
     # ----------------------------------------------------------------------- set-up
 
@@ -93,6 +95,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         worksheet = self.config.worksheet.page
         if worksheet and (problem := checker(worksheet)):
             raise PluginError(f"mkdocs.yml: plugins.brickbybrick.worksheet.page: {problem}")
+        if worksheet:
+            self._start_browser(config, worksheet)
 
         config.extra_css.append(ASSET_PREFIX + "stylesheets/brickbybrick.css")
         scripts = list(SCRIPTS)
@@ -104,6 +108,23 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             value.type = "module"
             config.extra_javascript.append(value)
         return config
+
+    def _start_browser(self, config: MkDocsConfig, worksheet: str) -> None:
+        """Start Chromium now, so that it is up when the worksheet page is written.
+
+        Not when the worksheet's sources are those of a cached PDF (a rebuild): the rendered
+        page then decides, and Chromium only starts if it really changed.
+        """
+        self._browser = None
+        chromium = pdf.find_chromium(self.config.chromium)
+        if chromium is None or pdf.skipped():
+            return
+        sources = [self.docs_dir / worksheet, *sorted(ASSETS.rglob("*"))]
+        if config.config_file_path:
+            sources.append(Path(config.config_file_path))
+        self._pdf_sources = pdf.source_digest(sources, chromium, config.site_url, config.nav)
+        if not pdf.probably_cached(config, self._pdf_sources):
+            self._browser = pdf.start_browser(chromium)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -311,10 +332,25 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(output, encoding="utf-8")  # MkDocs writes the same text after this hook
         chromium = pdf.find_chromium(self.config.chromium)
+        browser, self._browser = self._browser, None
+
+        def print_and_close() -> Path | None:
+            try:
+                return pdf.build_worksheet_pdf(
+                    config,
+                    target,
+                    self.config.worksheet.pdf,
+                    chromium=chromium,
+                    browser=browser,
+                    page_text=output,
+                    sources=self._pdf_sources,
+                )
+            finally:
+                if browser is not None:
+                    browser.close()
+
         self._printer = self._printer or ThreadPoolExecutor(max_workers=1, thread_name_prefix="bb-pdf")
-        self._pdf = self._printer.submit(
-            pdf.build_worksheet_pdf, config, target, self.config.worksheet.pdf, chromium=chromium
-        )
+        self._pdf = self._printer.submit(print_and_close)
 
     # ----------------------------------------------------------------------- the end
 
@@ -330,9 +366,19 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if self._pdf is not None:
             self._pdf.result()  # raises the PluginError of a failed print
             self._pdf = None
+        self._close_browser()  # started, but the worksheet page was never written
         cache = self.root / ".cache" / "brickbybrick" / "gzip" if config.config_file_path else None
         compress.precompress(site_dir, cache)
+
+    def _close_browser(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_browser()
 
     def on_shutdown(self) -> None:
         if self._printer is not None:
             self._printer.shutdown(wait=True)
+        self._close_browser()

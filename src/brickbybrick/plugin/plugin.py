@@ -19,6 +19,7 @@ import json
 import logging
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ log = logging.getLogger("mkdocs.plugins.brickbybrick")
 ASSETS = PACKAGE_DIR / "assets"
 ASSET_PREFIX = "assets/brickbybrick/"
 SCRIPTS = ("javascripts/safety.js", "javascripts/quiz.js")
+MEMORY = ASSETS / "javascripts" / "memory.js"  # inlined into every page's <head>, not shipped as a file
 MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 THEME_STORAGE = re.compile(r"<script>__md_scope=.*?</script>", re.DOTALL)
@@ -179,7 +181,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add the package's stylesheets and scripts to the site (served from ``assets/brickbybrick/``)."""
         for path in sorted(ASSETS.rglob("*")):
-            if path.is_file() and path.suffix in {".css", ".js"}:
+            if path.is_file() and path.suffix in {".css", ".js"} and path != MEMORY:
                 uri = ASSET_PREFIX + path.relative_to(ASSETS).as_posix()
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         return files
@@ -305,12 +307,21 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             return output_content
         return self._finish(output_content)
 
+    @cached_property
+    def _memory_script(self) -> str:
+        """memory.js without its comment lines and indentation."""
+        lines = MEMORY.read_text(encoding="utf-8").splitlines()
+        return "\n".join(
+            line.strip() for line in lines if line.strip() and not line.lstrip().startswith("//")
+        )
+
     def _finish(self, output: str) -> str:
         """The quick exit first in ``<body>``; theme settings in memory; the CSP first in ``<head>``."""
         output = BODY_OPEN.sub(lambda match: match.group(0) + self._quick_exit(), output, count=1)
         bundle = THEME_BUNDLE.search(output)
         if bundle is not None:  # Material: its settings go to memory, not to the device's storage
-            memory = f'<script src="{bundle["base"]}{ASSET_PREFIX}javascripts/memory.js"></script>'
+            # Inline (the CSP hashes it): a script file here would block the page's first paint.
+            memory = f"<script>{self._memory_script}</script>"
             output = THEME_STORAGE.sub(lambda match: match.group(0) + memory, output, count=1)
         self.script_hashes.update(csp.inline_script_hashes(output))
         return csp.add_meta_policy(output)

@@ -2,7 +2,8 @@
 // browser's web storage, and writes the palette on every page load. A guide built
 // with this plugin keeps nothing on the device: the same two functions, holding values in
 // memory for this page view (navigation.instant keeps it across pages; a reload forgets).
-// A classic script, placed right after the theme's inline script that defines them.
+// Inlined by the plugin right after the theme's inline script that defines them (a script file
+// there would hold up the page's first paint).
 (() => {
   const memory = new Map();
   const keyOf = (name, scope) => `${(scope || window.__md_scope).pathname}.${name}`;

@@ -34,7 +34,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Pyodide's core files go into the package (as package data), checked against MANIFEST.json.
-$(PYODIDE_FILES): node_modules/.installed src/brickbybrick/pyodide/MANIFEST.json $(VENV)/.installed scripts/vendor_pyodide.py scripts/trace-stdlib.mjs src/brickbybrick/engine.py
+$(PYODIDE_FILES): node_modules/.installed src/brickbybrick/pyodide/MANIFEST.json $(VENV)/.installed scripts/vendor_pyodide.py scripts/trace-stdlib.mjs scripts/engine-files.mjs src/brickbybrick/engine.py
 	$(PY) scripts/vendor_pyodide.py node_modules/pyodide
 	@touch $@
 

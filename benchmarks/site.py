@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -19,7 +20,9 @@ BASELINE_SOURCE = Path(__file__).resolve().parent / "baseline"
 BASELINE_DIR = "bench-baseline"
 PREFERRED_QUIZ_PAGE = "pillars/"
 PREFERRED_CHAPTER_PAGE = "safety/"
-RUNTIME_ATTRS = re.compile(r'class="bb-runtime"[^>]*data-pyodide="([^"]+)"[^>]*data-engine-lock="([^"]+)"')
+RUNTIME_ATTRS = re.compile(
+    r'class="bb-runtime"[^>]*data-pyodide="([^"]+)"[^>]*data-engine="([^"]+)"[^>]*data-lockfile="([^"]+)"'
+)
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
@@ -29,7 +32,8 @@ class BuiltSite:
 
     site_dir: Path
     pyodide_path: str
-    lock_path: str
+    engine_path: str
+    lockfile: str  # the lockfile contents the scorer hands to loadPyodide
     quiz_pages: tuple[str, ...]
     plain_pages: tuple[str, ...]
     # URL path (``/assets/pyodide/…``) -> uncompressed size in bytes, for Pyodide and the engine.
@@ -55,12 +59,18 @@ class BuiltSite:
     @property
     def baseline_page(self) -> str:
         """The bare page, told (by query string) to load the very files the quiz page loads."""
-        query = urlencode({"pyodide": f"../{self.pyodide_path}", "lock": f"../{self.lock_path}"})
+        query = urlencode(
+            {
+                "pyodide": f"../{self.pyodide_path}",
+                "engine_dir": f"../{self.engine_path}",
+                "lockfile": self.lockfile,
+            }
+        )
         return f"{BASELINE_DIR}/?{query}"
 
     @property
     def baseline_engine_page(self) -> str:
-        """The bare page that also installs the engine wheel and imports the engine."""
+        """The bare page that also installs the engine's files and imports the engine."""
         return self.baseline_page + "&engine=1"
 
     @property
@@ -91,14 +101,17 @@ def page_html(site_dir: Path, page: str) -> str:
     return (site_dir / page / "index.html").read_text(encoding="utf-8")
 
 
-def runtime_paths(site_dir: Path, page: str) -> tuple[str, str]:
-    """The Pyodide folder and engine lockfile a quiz page points at, relative to the site root."""
+def runtime_paths(site_dir: Path, page: str) -> tuple[str, str, str]:
+    """The Pyodide and engine folders a quiz page points at (relative to the site root), and the
+    lockfile contents it hands to Pyodide."""
     match = RUNTIME_ATTRS.search(page_html(site_dir, page))
     if match is None:
         raise SystemExit(f"bench: {page} has no .bb-runtime element naming Pyodide and the engine")
     base = f"http://site/{page}"
-    pyodide_path, lock_path = (urlsplit(urljoin(base, value)).path.lstrip("/") for value in match.groups())
-    return pyodide_path, lock_path
+    pyodide_path, engine_path = (
+        urlsplit(urljoin(base, value)).path.lstrip("/") for value in match.groups()[:2]
+    )
+    return pyodide_path, engine_path, html.unescape(match[3])
 
 
 def install_baseline(site_dir: Path) -> None:
@@ -126,13 +139,14 @@ def describe(site_dir: Path) -> BuiltSite:
     plain_pages = tuple(page for page in pages if page not in quiz_pages)
     if not quiz_pages or not any(plain_pages):
         raise SystemExit("bench: the site needs at least one chapter with a quiz and one without")
-    pyodide_path, lock_path = runtime_paths(site_dir, quiz_pages[0])
+    pyodide_path, engine_path, lockfile = runtime_paths(site_dir, quiz_pages[0])
     wasm = (site_dir / pyodide_path / "pyodide.asm.wasm").read_bytes()
     integrity = "sha256-" + base64.b64encode(hashlib.sha256(wasm).digest()).decode()
     return BuiltSite(
         site_dir,
         pyodide_path,
-        lock_path,
+        engine_path,
+        lockfile,
         quiz_pages,
         plain_pages,
         runtime_sizes(site_dir),

@@ -5,17 +5,22 @@
 // Used when the package is made (python -m brickbybrick.plugin.runtime vendor); a guide's
 // build never needs Node.
 //
-// Usage: node scripts/trace-stdlib.mjs ENGINE.whl CASES.json ALLOWANCE > traced.json
+// Usage: node scripts/trace-stdlib.mjs ENGINE_DIR CASES.json ALLOWANCE > traced.json
+//   ENGINE_DIR  the engine's files as the site ships them (brickbybrick/__init__.py, engine.py)
 //   CASES.json  [{"spec": {...}, "answers": {...}}, ...]: every quiz, scored (extensions run)
 //   ALLOWANCE   comma-separated modules an extension may import (imported here too)
 // Output: {"python", "files", "modules", "builtins", "compiled": {"name.pyc": base64, ...}}
 import { readFile } from "node:fs/promises";
 import { loadPyodide } from "pyodide";
+import { engineInstaller } from "./engine-files.mjs";
 
-const [wheelPath, casesPath, allowance] = process.argv.slice(2);
-const pyodide = await loadPyodide({ stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
-// The browser installs the engine with loadPackage: trace that path, not a plain unpack.
-await pyodide.loadPackage(wheelPath, { messageCallback: () => {}, errorCallback: (m) => process.stderr.write(m + "\n") });
+const [engineDir, casesPath, allowance] = process.argv.slice(2);
+// As in the browser: the engine's files are written into site-packages before Python starts.
+const pyodide = await loadPyodide({
+  fsInit: await engineInstaller(engineDir),
+  stdout: () => {},
+  stderr: (line) => process.stderr.write(line + "\n"),
+});
 pyodide.globals.set("cases_json", await readFile(casesPath, "utf8"));
 pyodide.globals.set("allowance", allowance);
 try {

@@ -5,7 +5,7 @@ Run by make (``make setup``) when the package is made; a guide's build never run
 1. Check the npm package's files against ``src/brickbybrick/pyodide/MANIFEST.json`` (version and
    sha256 of each file), then copy the core files into the package.
 2. Trace, in that real Pyodide under Node (``scripts/trace-stdlib.mjs``), which standard-library
-   files start-up, loading the engine wheel, scoring every quiz of this repository (extensions
+   files start-up, installing the engine's files, scoring every quiz of this repository (extensions
    included) and importing ``ALLOWANCE`` (what a guide's extension may use) import, and compile
    each of them there to bytecode (Pyodide's own Python, so its own bytecode format).
 3. Write ``python_stdlib.zip`` with only that bytecode (stored, so that the ``.gz`` and ``.br``
@@ -38,7 +38,7 @@ from brickbybrick.plugin.runtime import (
     PYODIDE_DIR,
     STDLIB_INDEX,
     RuntimeFilesError,
-    build_wheel,
+    engine_files,
     manifest,
     verify_pyodide,
 )
@@ -111,11 +111,12 @@ def main(npm_dir: Path) -> None:
         (PYODIDE_DIR / name).unlink(missing_ok=True)
         (PYODIDE_DIR / name).write_bytes((npm_dir / name).read_bytes())
     with tempfile.TemporaryDirectory(prefix="bb-trace-") as tmp:
-        wheel_name, wheel = build_wheel()
-        (Path(tmp) / wheel_name).write_bytes(wheel)
+        for name, data in engine_files().items():
+            (Path(tmp) / "engine" / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / "engine" / name).write_bytes(data)
         (Path(tmp) / "cases.json").write_text(json.dumps(cases()), encoding="utf-8")
         done = subprocess.run(
-            ["node", str(ROOT / "scripts" / "trace-stdlib.mjs"), str(Path(tmp) / wheel_name),
+            ["node", str(ROOT / "scripts" / "trace-stdlib.mjs"), str(Path(tmp) / "engine"),
              str(Path(tmp) / "cases.json"), ",".join(ALLOWANCE)],
             capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
         )  # fmt: skip

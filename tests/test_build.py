@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html as html_lib
 import json
+import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import brotli
@@ -200,24 +201,31 @@ def test_site_ships_pyodide_under_versioned_path(built_site: Path) -> None:
         assert (runtime / name).stat().st_size > 0
 
 
-def test_engine_wheel_pinned_by_sha256_in_lockfile(built_site: Path) -> None:
-    """The site's lockfile names the engine wheel with the sha256 of its exact bytes."""
-    (lockfile,) = (built_site / "assets" / "engine").glob("*/pyodide-lock.json")
-    lock = json.loads(lockfile.read_text())
-    entry = lock["packages"]["brickbybrick"]
-    wheel = lockfile.parent / entry["file_name"]
-    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
-    assert lock["info"]["python"].startswith("3.14")
-    with zipfile.ZipFile(wheel) as archive:
-        modules = sorted(n for n in archive.namelist() if n.startswith("brickbybrick/"))
-    assert modules == ["brickbybrick/__init__.py", "brickbybrick/engine.py", "brickbybrick/py.typed"]
+def test_engine_ships_as_its_source_files_pinned_by_sha256(built_site: Path) -> None:
+    """The browser gets the engine's modules byte for byte as in src/ (one scorer), each pinned by its sha256."""
+    (folder,) = (built_site / "assets" / "engine").iterdir()
+    shipped = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+    assert shipped == ["brickbybrick/__init__.py", "brickbybrick/engine.py"]
+    for name in shipped:
+        assert (folder / name).read_bytes() == (Path("src") / name).read_bytes()
+    runtime = _runtime_attrs(built_site / "quiz" / "index.html")
+    files = json.loads(runtime["data-files"])
+    for name in shipped:
+        assert files[f"engine:{name}"] == {
+            "sha256": hashlib.sha256((folder / name).read_bytes()).hexdigest(),
+            "bytes": (folder / name).stat().st_size,
+        }
+    lockfile = json.loads(runtime["data-lockfile"])
+    assert lockfile["packages"] == {}
+    assert lockfile["info"]["python"].startswith("3.14")
+    assert runtime["data-engine"] == f"../assets/engine/{folder.name}/"
 
 
-def test_engine_in_wheel_is_the_source(built_site: Path) -> None:
-    """The browser gets the engine module byte for byte as it is in src/ (one scorer)."""
-    (wheel,) = (built_site / "assets" / "engine").glob("*/*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        assert archive.read("brickbybrick/engine.py") == Path("src/brickbybrick/engine.py").read_bytes()
+def _runtime_attrs(page: Path) -> dict[str, str]:
+    """The attributes of a page's scorer runtime tag, unescaped."""
+    tag = re.search(r'<div class="bb-runtime"[^>]*>', page.read_text(encoding="utf-8"))
+    assert tag is not None, page
+    return {name: html_lib.unescape(value) for name, value in re.findall(r'(data-[\w-]+)="([^"]*)"', tag[0])}
 
 
 def test_only_quiz_pages_reference_the_scorer(built_site: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from brickbybrick import engine
-from brickbybrick.plugin.runtime import PYODIDE_DIR, build_wheel, stdlib_index
+from brickbybrick.plugin.runtime import PYODIDE_DIR, engine_files, stdlib_index
 from brickbybrick.quizfile import load_quiz
 from helpers import FIXTURES, ROOT
 
@@ -50,15 +50,16 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str
     if shutil.which("node") is None:
         pytest.fail("node is required to run the engine under Pyodide")
     tmp = tmp_path_factory.mktemp("pyodide")
-    name, wheel = build_wheel()
-    (tmp / name).write_bytes(wheel)
+    for name, data in engine_files().items():
+        (tmp / "engine" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / "engine" / name).write_bytes(data)
     cases = _cases()
     (tmp / "cases.json").write_text(json.dumps(cases))
     done = subprocess.run(
         [
             "node",
             str(Path(__file__).parent / "pyodide" / "run_engine.mjs"),
-            str(tmp / name),
+            str(tmp / "engine"),
             str(tmp / "cases.json"),
             str(PYODIDE_DIR / "python_stdlib.zip"),
         ],

@@ -1,21 +1,28 @@
 // Baseline module worker: import the self-hosted pyodide.mjs, loadPyodide, report "ready".
 // Options (reference figures only):
-//   engine     also install the site's engine wheel (same lockfile) and import the engine, as the
-//              quiz page's scorer does, without its checks and messages;
+//   engine     also write the site's engine files into site-packages before Python starts and
+//              import the engine, as the quiz page's scorer does, without its checks and messages;
 //   wasm       "bytes": fetch the wasm first and hand it to Pyodide as a Response made from those
 //              bytes, as the scorer does after checking them; "sha256-…": let Pyodide fetch it
 //              with that Subresource Integrity value (`fetch(url, { integrity })`).
 self.addEventListener(
   "message",
-  async ({ data: { pyodideURL, lockURL, engine, wasm } }) => {
+  async ({ data: { pyodideURL, engineURL, lockfile, engine, wasm } }) => {
     try {
       if (wasm) await handOverWasm(pyodideURL + "pyodide.asm.wasm", wasm);
+      const files = engine ? ENGINE_FILES.map((path) => fetchBytes(path, new URL(path, engineURL))) : [];
       const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
-      const pyodide = await loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL });
-      if (engine) {
-        await pyodide.loadPackage("brickbybrick", { messageCallback: () => {} });
-        pyodide.pyimport("brickbybrick.engine");
-      }
+      const pyodide = await loadPyodide({
+        indexURL: pyodideURL,
+        lockFileContents: lockfile,
+        fsInit: async (FS, { sitePackages }) => {
+          for (const { path, bytes } of await Promise.all(files)) {
+            FS.mkdirTree(`${sitePackages}/brickbybrick`);
+            FS.writeFile(`${sitePackages}/${path}`, bytes);
+          }
+        },
+      });
+      if (engine) pyodide.pyimport("brickbybrick.engine");
       self.postMessage({ type: "ready" });
     } catch (error) {
       self.postMessage({ type: "failed", error: String((error && error.message) || error) });
@@ -23,6 +30,12 @@ self.addEventListener(
   },
   { once: true },
 );
+
+const ENGINE_FILES = ["brickbybrick/__init__.py", "brickbybrick/engine.py"];
+
+async function fetchBytes(path, url) {
+  return { path, bytes: new Uint8Array(await (await fetch(url)).arrayBuffer()) };
+}
 
 async function handOverWasm(wasmURL, how) {
   const networkFetch = globalThis.fetch.bind(globalThis);

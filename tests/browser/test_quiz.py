@@ -91,33 +91,21 @@ def test_pyodide_blocked_shows_unavailable(page: Page) -> None:
     quiz.expect_result_contains("Scoring is unavailable right now")
 
 
-def test_engine_wheel_tampered_is_refused(page: Page) -> None:
-    """A wheel whose bytes do not match the sha256 in the lockfile is refused, and the page says so."""
-
-    def tamper(route):  # type: ignore[no-untyped-def]
-        response = route.fetch()
-        route.fulfill(response=response, body=response.body() + b"tampered")
-
-    page.route("**/assets/engine/**/*.whl", tamper)
-    page.goto("quiz/")
-    QuizForm(page, "sample").expect_unavailable()
-
-
 @pytest.mark.parametrize(
     ("pattern", "name"),
     [
         ("**/assets/pyodide/*/pyodide.asm.wasm", "pyodide.asm.wasm"),
         ("**/assets/pyodide/*/python_stdlib.zip", "python_stdlib.zip"),
         ("**/assets/pyodide/*/pyodide.mjs", "pyodide.mjs"),
-        ("**/assets/engine/*/pyodide-lock.json", "pyodide-lock.json"),
+        ("**/assets/engine/*/brickbybrick/engine.py", "brickbybrick/engine.py"),
     ],
 )
-def test_tampered_pyodide_file_is_refused_before_it_runs(page: Page, pattern: str, name: str) -> None:
-    """A Pyodide file or lockfile changed on the way fails its sha256 check in the worker; the page says so."""
+def test_tampered_runtime_file_is_refused_before_it_runs(page: Page, pattern: str, name: str) -> None:
+    """A Pyodide or engine file changed on the way fails its sha256 check in the worker; the page says so."""
 
     def tamper(route):  # type: ignore[no-untyped-def]
         response = route.fetch()
-        route.fulfill(response=response, body=response.body() + b" ")
+        route.fulfill(response=response, body=response.body() + b"\nSCORE = 'tampered'\n")
 
     page.route(pattern, tamper)
     page.goto("quiz/")
@@ -285,9 +273,9 @@ def test_scorer_worker_replies_to_every_message(page: Page) -> None:
             worker.postMessage(msg);
           });
           const replies = [
-            await ask({ v: 2, type: "bogus", id: 7 }),
-            await ask({ v: 1, type: "score", id: 8, quiz: "sample", answers: {} }),
-            await ask({ v: 2, type: "score", id: 9, quiz: "sample", answers: {} }),
+            await ask({ v: 3, type: "bogus", id: 7 }),
+            await ask({ v: 2, type: "score", id: 8, quiz: "sample", answers: {} }),
+            await ask({ v: 3, type: "score", id: 9, quiz: "sample", answers: {} }),
           ];
           worker.terminate();
           return replies;
@@ -295,9 +283,9 @@ def test_scorer_worker_replies_to_every_message(page: Page) -> None:
         page.url + "../assets/brickbybrick/javascripts/scorer-worker.js",
     )
     assert replies == [
-        {"v": 2, "type": "error", "id": 7, "error": 'scorer worker: unknown message type "bogus"'},
-        {"v": 2, "type": "error", "id": 8, "error": "scorer worker: protocol version 1, expected 2"},
-        {"v": 2, "type": "scored", "id": 9, "ok": False, "error": "the scorer is not ready"},
+        {"v": 3, "type": "error", "id": 7, "error": 'scorer worker: unknown message type "bogus"'},
+        {"v": 3, "type": "error", "id": 8, "error": "scorer worker: protocol version 2, expected 3"},
+        {"v": 3, "type": "scored", "id": 9, "ok": False, "error": "the scorer is not ready"},
     ]
 
 

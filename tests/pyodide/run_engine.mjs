@@ -1,14 +1,20 @@
 // Runs the engine inside real Pyodide (the npm package, under Node) and prints JSON.
-// Usage: node run_engine.mjs ENGINE.whl CASES.json STDLIB.zip
+// Usage: node run_engine.mjs ENGINE_DIR CASES.json STDLIB.zip
+// ENGINE_DIR: the engine's files as the site ships them (brickbybrick/__init__.py, engine.py).
 // STDLIB.zip: the trimmed standard library the site ships (the package's python_stdlib.zip).
 // CASES.json: [{"spec": {...}, "answers": {...}}, ...]. For each case it prints the engine's
 // score_json output, so the caller can compare it, byte for byte, with CPython's.
 import { readFile } from "node:fs/promises";
 import { loadPyodide } from "pyodide";
+import { engineInstaller } from "../../scripts/engine-files.mjs";
 
-const [wheelPath, casesPath, stdLibURL] = process.argv.slice(2);
-const pyodide = await loadPyodide({ stdLibURL, stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
-pyodide.unpackArchive(new Uint8Array(await readFile(wheelPath)), "wheel", { extractDir: "/lib/python3.14/site-packages" });
+const [engineDir, casesPath, stdLibURL] = process.argv.slice(2);
+const pyodide = await loadPyodide({
+  stdLibURL,
+  fsInit: await engineInstaller(engineDir),
+  stdout: () => {},
+  stderr: (line) => process.stderr.write(line + "\n"),
+});
 pyodide.globals.set("cases_json", await readFile(casesPath, "utf8"));
 const output = pyodide.runPython(`
 import json, sys

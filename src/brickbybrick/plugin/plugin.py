@@ -247,9 +247,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
     def _runtime_tag(self, tag: str, page: Page) -> str:
         assert self.runtime is not None
         pyodide = self.site_href(self.runtime.pyodide_path, page)
-        lock = self.site_href(self.runtime.engine_path, page) + "pyodide-lock.json"
+        engine_dir = self.site_href(self.runtime.engine_path, page)
         files = html.escape(json.dumps(self.runtime.files, separators=(",", ":")))
-        attrs = f'data-pyodide="{html.escape(pyodide)}" data-engine-lock="{html.escape(lock)}" data-files="{files}"'
+        attrs = (
+            f'data-pyodide="{html.escape(pyodide)}" data-engine="{html.escape(engine_dir)}" '
+            f'data-lockfile="{html.escape(self.runtime.lockfile)}" data-files="{files}"'
+        )
         if tag == "meta":
             return f'<meta name="bb-runtime" content="scorer" {attrs}>'
         return f'<div class="bb-runtime" hidden {attrs}></div>'

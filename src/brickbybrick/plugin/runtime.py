@@ -1,20 +1,21 @@
-"""What the browser loads: the engine wheel (built once per build) and self-hosted Pyodide.
+"""What the browser loads: self-hosted Pyodide and the engine's own source files.
 
 Pyodide's core files ship inside this package (``brickbybrick/pyodide/``), copied from the
 pinned npm package when the package is made and checked against ``MANIFEST.json`` (version
 and sha256 of each file). A guide's build needs no Node and no download.
+
+The engine goes to the browser as it is: ``brickbybrick/__init__.py`` and
+``brickbybrick/engine.py``, in a folder named by their hash. The worker checks each file's
+sha256 and writes it into Pyodide's ``site-packages`` before Python starts: no wheel, no
+lockfile entry, no package loader between the reader and the scorer.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import json
 import os
 import shutil
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +26,7 @@ PACKAGE_DIR = Path(brickbybrick.__file__).parent
 PYODIDE_DIR = PACKAGE_DIR / "pyodide"
 MANIFEST = PYODIDE_DIR / "MANIFEST.json"
 STDLIB_INDEX = PYODIDE_DIR / "stdlib.json"  # the trimmed standard library: sha256 and modules
-BROWSER_MODULES = ("__init__.py", "engine.py", "py.typed")
+BROWSER_MODULES = ("__init__.py", "engine.py")  # the package as the browser imports it
 PYODIDE_FILES = (
     "pyodide.mjs",
     "pyodide.asm.mjs",
@@ -119,17 +120,19 @@ def _same_content(a: Path, b: Path) -> bool:
 
 @dataclass(frozen=True)
 class Runtime:
-    """What the browser loads: Pyodide (by version) and the engine wheel and lockfile (by hash)."""
+    """What the browser loads: Pyodide (by version) and the engine's files (by their hash)."""
 
     pyodide_version: str
     pyodide_sha256: dict[str, str]
-    wheel_name: str
-    wheel: bytes
-    lock: bytes
+    engine: dict[str, bytes]  # path under site-packages -> content
+    lock_info: dict[str, str]  # Pyodide's lockfile "info", which it checks its ABI against
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        return hashlib.sha256(self.wheel).hexdigest()
+        digest = hashlib.sha256()
+        for name, data in sorted(self.engine.items()):
+            digest.update(f"{name}\0{len(data)}\0".encode() + data)
+        return digest.hexdigest()
 
     @property
     def pyodide_path(self) -> str:
@@ -139,6 +142,11 @@ class Runtime:
     def engine_path(self) -> str:
         return f"assets/engine/{self.digest[:16]}/"
 
+    @property
+    def lockfile(self) -> str:
+        """The lockfile handed to ``loadPyodide``: Pyodide's own info, no packages to load."""
+        return json.dumps({"info": self.lock_info, "packages": {}}, separators=(",", ":"))
+
     @cached_property  # written into every quiz page: worked out once per build
     def files(self) -> dict[str, dict[str, str | int]]:
         """Every file the scorer loads, with its sha256 (checked in the worker) and its size
@@ -147,85 +155,44 @@ class Runtime:
             name: {"sha256": self.pyodide_sha256[name], "bytes": (PYODIDE_DIR / name).stat().st_size}
             for name in PYODIDE_FILES[:-1]
         }
-        # The engine's files (named "engine:<file in the engine's folder>") are fetched in
-        # parallel with Pyodide's, and checked the same way.
-        listed["engine:pyodide-lock.json"] = {
-            "sha256": hashlib.sha256(self.lock).hexdigest(),
-            "bytes": len(self.lock),
-        }
-        listed[f"engine:{self.wheel_name}"] = {"sha256": self.digest, "bytes": len(self.wheel)}
+        # The engine's files, named "engine:<path under site-packages>", are fetched in
+        # parallel with Pyodide's and checked the same way.
+        for name, data in self.engine.items():
+            listed[f"engine:{name}"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
         return listed
 
     def install(self, site_dir: Path) -> None:
-        """Link Pyodide into the site (once per build); write the wheel and its lockfile."""
+        """Link Pyodide into the site (once per build); write the engine's files."""
         for name in PYODIDE_FILES[:-1]:
             link_or_copy(PYODIDE_DIR / name, site_dir / self.pyodide_path / name)
             for suffix in PRECOMPRESSED:  # made with the package: the build compresses none of Pyodide
                 packed = PYODIDE_DIR / (name + suffix)
                 if packed.is_file():
                     link_or_copy(packed, site_dir / self.pyodide_path / packed.name)
-        engine_out = site_dir / self.engine_path
-        engine_out.mkdir(parents=True, exist_ok=True)
-        (engine_out / self.wheel_name).write_bytes(self.wheel)
-        (engine_out / "pyodide-lock.json").write_bytes(self.lock)
+        for name, data in self.engine.items():
+            target = site_dir / self.engine_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
-def engine_lock(wheel_name: str, wheel: bytes) -> bytes:
-    """A ``pyodide-lock.json`` holding only the engine, pinned by its sha256."""
-    from pyodide_lock import PyodideLockSpec
-    from pyodide_lock.utils import add_wheels_to_spec
-
-    with tempfile.TemporaryDirectory(prefix="bb-engine-") as tmp:
-        wheel_path = Path(tmp) / wheel_name
-        wheel_path.write_bytes(wheel)
-        lock = PyodideLockSpec.from_json(PYODIDE_DIR / "pyodide-lock.json")
-        lock = add_wheels_to_spec(lock, [wheel_path])
-        # Only the engine is ever loaded from this lockfile; keeping the core's own entries
-        # would point them at the engine's folder, where they are not.
-        lock.packages = {name: pkg for name, pkg in lock.packages.items() if name == "brickbybrick"}
-        lock.to_json(Path(tmp) / "pyodide-lock.json")
-        return (Path(tmp) / "pyodide-lock.json").read_bytes()
+def engine_files() -> dict[str, bytes]:
+    """The engine as the browser imports it: ``brickbybrick/<module>`` -> its exact source."""
+    return {f"brickbybrick/{name}": (PACKAGE_DIR / name).read_bytes() for name in BROWSER_MODULES}
 
 
-def build_wheel() -> tuple[str, bytes]:
-    """Build the engine wheel from the package source, byte-for-byte reproducibly."""
-    version = brickbybrick.__version__
-    dist_info = f"brickbybrick-{version}.dist-info"
-    files: dict[str, bytes] = {
-        f"brickbybrick/{name}": (PACKAGE_DIR / name).read_bytes() for name in BROWSER_MODULES
-    }
-    files[f"{dist_info}/METADATA"] = (
-        f"Metadata-Version: 2.1\nName: brickbybrick\nVersion: {version}\n"
-        "Summary: Brick by Brick scoring engine (standard library only)\n"
-    ).encode()
-    files[f"{dist_info}/WHEEL"] = (
-        b"Wheel-Version: 1.0\nGenerator: brickbybrick\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    )
-    files[f"{dist_info}/top_level.txt"] = b"brickbybrick\n"
-    record = []
-    for name, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(data)}")
-    record.append(f"{dist_info}/RECORD,,")
-    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as wheel:
-        for name, data in files.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            wheel.writestr(info, data)
-    return f"brickbybrick-{version}-py3-none-any.whl", buffer.getvalue()
+def lock_info() -> dict[str, str]:
+    data = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+    info: dict[str, str] = data["info"]
+    return info
 
 
 def prepare() -> Runtime:
-    """Check the shipped Pyodide and build the engine wheel and its lockfile: once per build."""
+    """Check the shipped Pyodide and read the engine's files: once per build."""
     version = verify_pyodide(PYODIDE_DIR)
     files = manifest()["files"]
     assert isinstance(files, dict)
     shipped = {**files, "python_stdlib.zip": stdlib_index()["sha256"]}
-    name, wheel = build_wheel()
-    return Runtime(version, shipped, name, wheel, engine_lock(name, wheel))
+    return Runtime(version, shipped, engine_files(), lock_info())
 
 
 def main() -> None:

@@ -2,8 +2,8 @@
 // The one definition of the messages between a page (quiz.js) and the scorer worker
 // (scorer-worker.js). Every message carries the protocol version; errors travel as data.
 //
-//   page -> worker  init      {pyodideURL, lockURL, files}  load Pyodide and the engine, each file
-//                                                           checked against its sha256 first
+//   page -> worker  init      {pyodideURL, engineURL,      load Pyodide and the engine, each file
+//                              lockfile, files}            checked against its sha256 first
 //                   start     {}                           the page has loaded: start Python now
 //                                                           (files download from init on; the CPU
 //                                                           work waits for the page's own)
@@ -14,10 +14,10 @@
 //                   scored    {id, ok, result?, html?, error?}
 //                   error     {id?, error}                 a message the worker cannot take
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
- * @typedef {{v: number, type: "init", pyodideURL: string, lockURL: string, files: Record<string, {sha256: string, bytes: number}>}} InitMessage
+ * @typedef {{v: number, type: "init", pyodideURL: string, engineURL: string, lockfile: string, files: Record<string, {sha256: string, bytes: number}>}} InitMessage
  * @typedef {{v: number, type: "start"}} StartMessage
  * @typedef {{v: number, type: "register", quiz: string, spec: object}} RegisterMessage
  * @typedef {{v: number, type: "score", id: number, quiz: string, answers: Record<string, string | null>}} ScoreMessage

@@ -40,7 +40,8 @@ function afterPageLoad(callback) {
 
 function createScorer(runtime) {
   const pyodideURL = new URL(runtime.dataset.pyodide, location.href).href;
-  const lockURL = new URL(runtime.dataset.engineLock, location.href).href;
+  const engineURL = new URL(runtime.dataset.engine, location.href).href;
+  const lockfile = runtime.dataset.lockfile;
   const files = JSON.parse(runtime.dataset.files || "{}");
   // The worker starts from a blob: module that imports the real one. A worker loaded from a
   // URL takes its Content-Security-Policy only from its own response headers (a <meta> policy
@@ -144,7 +145,7 @@ function createScorer(runtime) {
       settle("unavailable", event.message || "the scorer could not start");
     });
     wait(STALL_TIMEOUT_MS, "nothing arrived for 20 s");
-    worker.postMessage(message("init", { pyodideURL, lockURL, files }));
+    worker.postMessage(message("init", { pyodideURL, engineURL, lockfile, files }));
     const current = worker;
     afterPageLoad(() => current === worker && worker.postMessage(message("start", {})));
     notify();

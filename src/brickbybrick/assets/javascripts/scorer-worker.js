@@ -1,5 +1,5 @@
 // @ts-check
-// Module Web Worker: loads the site's own Pyodide and the engine wheel, then scores.
+// Module Web Worker: loads the site's own Pyodide and the engine's files, then scores.
 // The messages are defined in protocol.js; every message gets a reply, errors as data.
 import { message, problemWith } from "./protocol.js";
 
@@ -90,13 +90,13 @@ function downloadChecked(url, name, sha256, count) {
  * are checked (they are imported by URL next, from the browser's cache), with `all`, which
  * settles when every file is checked and rejects as soon as one is refused.
  * @param {string} pyodideURL
- * @param {string} lockURL
+ * @param {string} engineURL
  * @param {Record<string, {sha256: string, bytes: number}>} files
  */
-async function startChecked(pyodideURL, lockURL, files) {
-  // "engine:<file>" is a file beside the engine's lockfile; any other name is one of Pyodide's.
+async function startChecked(pyodideURL, engineURL, files) {
+  // "engine:<path>" is an engine file in the engine's folder; any other name is one of Pyodide's.
   const urlOf = (/** @type {string} */ key) =>
-    key.startsWith("engine:") ? new URL(key.slice("engine:".length), lockURL).href : pyodideURL + key;
+    key.startsWith("engine:") ? new URL(key.slice("engine:".length), engineURL).href : pyodideURL + key;
   const total = Object.values(files).reduce((sum, file) => sum + file.bytes, 0);
   let received = 0;
   let reportedAt = 0;
@@ -147,8 +147,16 @@ async function startChecked(pyodideURL, lockURL, files) {
     served.delete(url); // each is handed over once: a body can be read only once
     return response;
   };
+  /** Each engine file's checked bytes, by its path under site-packages. */
+  const engine = Object.keys(files)
+    .filter((key) => key.startsWith("engine:"))
+    .map(async (key) => {
+      const response = await globalThis.fetch(urlOf(key));
+      return { path: key.slice("engine:".length), bytes: new Uint8Array(await response.arrayBuffer()) };
+    });
+  for (const file of engine) file.catch(() => {}); // a refused file is reported through `all`
   await Promise.all([checks.get("pyodide.mjs"), checks.get("pyodide.asm.mjs")]);
-  return { all }; // wrapped: an async function returning a promise would wait for it
+  return { all, engine }; // wrapped: an async function returning a promise would wait for it
 }
 
 /** @type {() => void} */
@@ -156,24 +164,30 @@ let pageLoaded = () => {};
 /** Resolves on the page's "start": compiling and starting Python would slow the page's own start. */
 const started = new Promise((resolve) => (pageLoaded = () => resolve(undefined)));
 
-/** @param {{pyodideURL: string, lockURL: string, files: Record<string, {sha256: string, bytes: number}>}} options */
-async function init({ pyodideURL, lockURL, files }) {
-  const { all } = await startChecked(pyodideURL, lockURL, files);
+/** @param {{pyodideURL: string, engineURL: string, lockfile: string, files: Record<string, {sha256: string, bytes: number}>}} options */
+async function init({ pyodideURL, engineURL, lockfile, files }) {
+  const { all, engine: engineFiles } = await startChecked(pyodideURL, engineURL, files);
   await started;
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   // Pyodide only logs a wasm or standard library it could not use, and would wait forever:
   // a refused file ends the start at once, with its reason.
   const refused = all.then(() => new Promise(() => {}));
-  const pyodide = await Promise.race([loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL }), refused]);
+  const pyodide = await Promise.race([
+    loadPyodide({
+      indexURL: pyodideURL,
+      lockFileContents: lockfile, // Pyodide's own ABI info, no packages: nothing else to fetch
+      // The engine's checked files go into site-packages before Python starts.
+      fsInit: async (/** @type {any} */ FS, /** @type {{sitePackages: string}} */ { sitePackages }) => {
+        for (const { path, bytes } of await Promise.all(engineFiles)) {
+          const target = `${sitePackages}/${path}`;
+          FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
+          FS.writeFile(target, bytes);
+        }
+      },
+    }),
+    refused,
+  ]);
   await all;
-  // loadPackage does not reject when a download or the sha256 check fails: collect and raise.
-  /** @type {string[]} */
-  const errors = [];
-  await pyodide.loadPackage("brickbybrick", {
-    messageCallback: () => {},
-    errorCallback: (/** @type {string} */ text) => errors.push(text),
-  });
-  if (errors.length) throw new Error(errors.join("; "));
   engine = pyodide.pyimport("brickbybrick.engine");
 }
 

@@ -44,6 +44,7 @@ log = logging.getLogger("mkdocs.plugins.brickbybrick")
 ASSETS = PACKAGE_DIR / "assets"
 ASSET_PREFIX = "assets/brickbybrick/"
 SCRIPTS = ("javascripts/safety.js", "javascripts/quiz.js")
+STYLESHEET = "stylesheets/brickbybrick.css"  # with worksheet.css after it when there is a worksheet
 MEMORY = ASSETS / "javascripts" / "memory.js"  # inlined into every page's <head>, not shipped as a file
 MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -100,10 +101,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if worksheet:
             self._start_browser(config, worksheet)
 
-        config.extra_css.append(ASSET_PREFIX + "stylesheets/brickbybrick.css")
+        config.extra_css.append(ASSET_PREFIX + STYLESHEET)
         scripts = list(SCRIPTS)
         if worksheet:
-            config.extra_css.append(ASSET_PREFIX + "stylesheets/worksheet.css")
             scripts.append("javascripts/worksheet.js")
         for script in scripts:
             value = ExtraScriptValue(ASSET_PREFIX + script)
@@ -179,11 +179,17 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Add the package's stylesheets and scripts to the site (served from ``assets/brickbybrick/``)."""
-        for path in sorted(ASSETS.rglob("*")):
-            if path.is_file() and path.suffix in {".css", ".js"} and path != MEMORY:
+        """Add the package's scripts to the site (served from ``assets/brickbybrick/``) and its
+        styles as one stylesheet (one render-blocking request, not two)."""
+        for path in sorted((ASSETS / "javascripts").glob("*.js")):
+            if path != MEMORY:
                 uri = ASSET_PREFIX + path.relative_to(ASSETS).as_posix()
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
+        styles = [ASSETS / STYLESHEET]
+        if self.config.worksheet.page:
+            styles.append(ASSETS / "stylesheets" / "worksheet.css")
+        css = "\n".join(path.read_text(encoding="utf-8") for path in styles)
+        files.append(File.generated(config, ASSET_PREFIX + STYLESHEET, content=css))
         return files
 
     # ----------------------------------------------------------------------- pages

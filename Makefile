@@ -44,12 +44,14 @@ dist: setup
 	@ls -l dist/*.whl
 
 chromium:
-	@if [ -x "$(CHROMIUM)" ] && command -v pdftotext >/dev/null; then exit 0; fi; \
+	@if [ -x "$(CHROMIUM)" ] && command -v pdftotext >/dev/null && command -v chromium-headless-shell >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-	  echo "installing Debian chromium and poppler-utils"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  echo "installing Debian chromium, chromium-headless-shell (prints the worksheet PDF) and poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell poppler-utils >/dev/null; \
+	elif [ -x "$(CHROMIUM)" ] && command -v pdftotext >/dev/null; then \
+	  echo "note: without chromium-headless-shell the build prints the worksheet PDF with chromium (slower)"; \
 	else \
-	  echo "error: browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium poppler-utils" >&2; exit 1; \
+	  echo "error: browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium chromium-headless-shell poppler-utils" >&2; exit 1; \
 	fi
 
 serve: setup

@@ -1,10 +1,10 @@
 """Build time: the whole site vs plain Material building the same ``docs/``.
 
 The site build is ``mkdocs build --strict`` of the project (the plugin renders the quizzes
-through macros, builds the engine wheel, ships Pyodide, writes the CSP and ``.gz`` files, and
-prints the blank worksheet PDF in a background thread). It runs on a copy of the project
-(``mkdocs.yml``, ``docs/``, ``quizzes/``, ``help.yml``) in a temporary directory, so that its
-``.cache/`` is the bench's own and nobody else's builds or tests share it:
+through macros, ships Pyodide and the engine, writes the CSP and ``.gz`` files, and prints the
+blank worksheet PDF in a background thread, with the headless shell where there is one). It runs
+on a copy of the project (``mkdocs.yml``, ``docs/``, ``quizzes/``, ``help.yml``) in a temporary
+directory, so that its ``.cache/`` is the bench's own and nobody else's builds or tests share it:
 
 * PDF printed: the cached worksheet PDF is deleted first, so Chromium prints it afresh
   (``.cache/brickbybrick/gzip``, the gzip copies of the site's large files, is kept);

@@ -29,6 +29,7 @@ from benchmarks.browser import (
 )
 from benchmarks.builds import BuildResults
 from benchmarks.site import BuiltSite
+from brickbybrick.plugin import pdf
 
 READY_RATIO = 1.10
 SUBMIT_MS = 50.0
@@ -201,7 +202,7 @@ def ready_figures(browser: BrowserResults, site: BuiltSite) -> list[Figure]:
     rows.insert(
         1,
         Figure(
-            "  … the bare page also installing the engine wheel and importing the engine (no checks), cold",
+            "  … the bare page also installing the engine's files and importing the engine (no checks), cold",
             spread(ready(browser.baseline_engine_cold), ms),
             "reference",
         ),
@@ -540,8 +541,8 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
         "cache for each file (a miss on a cold visit); it waits for the page's load (and idle, 1 s at most) "
         "before compiling, so as not to slow the page itself; it counts and hashes every byte (Pyodide "
         "compiles the wasm while it streams, but the last piece of each file is handed over only once the "
-        "file's sha256 matches); and after `loadPyodide` it installs the engine wheel and imports the engine, "
-        "which the bare page does not do"
+        "file's sha256 matches); and it writes the engine's two files into site-packages and imports the "
+        "engine (compiled from source in the browser), which the bare page does not do"
     )
     if twice_wire > 10_000:
         why += (
@@ -549,10 +550,11 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
             f"second time ({size(twice_wire)})"
         )
     fix = (
-        "the engine's own start-up is the largest share that code can still cut (install its files without "
-        "the lockfile and package loader, import less at start); the rest (a chapter page, integrity checks, "
-        "waiting for the page) is the price of the reader-facing design, which the ratio to a bare page "
-        "cannot credit"
+        "the engine's import (its source compiled in the browser) is what code can still cut; the rest "
+        "(a chapter page, integrity checks, waiting for the page's load) is the price of the reader-facing "
+        "design, which the ratio to a bare page cannot credit: creating the worker from an inline script at "
+        "the top of <head>, and not waiting for the page's load, were measured and kept out (no ready gain "
+        "beyond the noise, and mobile Lighthouse fell)"
     )
     stages_text = " ".join(f"Medians ({line})." for line in measured)
     if browser.baseline_bytes_warm and "warm" in kinds:
@@ -570,7 +572,7 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
         bare, engine = median(ready(browser.baseline_cold)), median(ready(browser.baseline_engine_cold))
         scorer = median(ready(browser.quiz_cold))
         stages_text += (
-            f" Installing the wheel and importing the engine costs the bare page {ms(engine - bare)} (cold), "
+            f" Installing and importing the engine costs the bare page {ms(engine - bare)} (cold), "
             f"{(engine - bare) / max(1.0, scorer - bare):.0%} of the quiz page's {ms(scorer - bare)} over it; "
             f"even done as plainly as that, the ratio would be {engine / bare:.2f}"
             + (
@@ -600,7 +602,7 @@ def slow_note(browser: BrowserResults, site: BuiltSite) -> str:
         f"{rate / 1e3:.0f} kB/s of the link's {link / 1e3:.0f} kB/s, {seconds_moving:.1f} s; at that rate the "
         f"bytes alone ({floor:.1f} s at full speed) use {floor / SLOW_READY_S:.0%} of the {SLOW_READY_S:.0f} s, "
         f"and the start-up after the last byte takes {(measured.ready - measured.last_request) / 1000:.1f} s "
-        "(sha256 checks, the rest of the wasm compile, Python start, engine wheel and import). Fix (in src/): "
+        "(sha256 checks, the rest of the wasm compile, Python start, engine import). Fix (in src/): "
         "fewer bytes (the wasm is three quarters of them), or start the worker from the page's first bytes "
         "(an inline bootstrap) to save the quiz.js round trip."
     )
@@ -664,22 +666,21 @@ def build_note(builds: BuildResults) -> str:
         f"**Build ratio.** Why: the build without the PDF already takes {seconds(without)}, "
         f"{without / plain:.1f} times plain Material's {seconds(plain)}; in one profiled build without the PDF "
         f"(cProfile, shares of {seconds(total)}): {shown}. Printing the PDF adds {seconds(fresh - without)} to "
-        f"the median although it runs in a background thread: Chromium's own printing takes {seconds(printing)} "
-        "and starts only when the worksheet page itself has been rendered, so it overlaps with the pages and "
-        "steps left after it, and the build waits for it in `on_post_build`; on two cores shared with other work "
-        "the thread has little to overlap with. Fix (in src/): "
+        f"the median although Chromium starts with the build and prints in a background thread: its printing "
+        f"takes {seconds(printing)} once the worksheet page has been rendered, near the end of the build, and "
+        "the build waits for it in `on_post_build`; Chromium's own start competes with the build for the two "
+        "cores. Fix (in src/): "
         + (
             "the build without the PDF is the larger part of the excess: "
             if without - plain >= fresh - without
             else "the PDF is the larger part of the excess: "
         )
-        + "cut the largest shares above (`on_config` loads and checks every quiz and the help data and builds "
-        "the engine wheel), and start printing earlier in the build so that more of it runs alongside."
+        + "cut the largest shares above (`on_config` loads and checks every quiz and the help data), and "
+        "render the worksheet page earlier in the build so that more of the print runs alongside."
         + (
             f" Also: the identical rebuild printed the PDF again in {len(builds.reused) - sum(builds.reused)} "
             f"of {len(builds.reused)} rounds instead of reusing it from `.cache/brickbybrick` (its cache key "
-            "differed between two builds of the same project; the page, assets and Chromium were the same "
-            "after the build, so the key seems to be taken while the build is still writing them)."
+            "differed between two builds of the same project)."
             if not all(builds.reused)
             else ""
         )
@@ -763,9 +764,15 @@ def memory_gib() -> float:
     return int(kib) / 2**20 if kib.isdigit() else 0.0
 
 
-def chromium_version() -> str:
-    result = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True, check=False)
+def chromium_version(program: Path = CHROMIUM) -> str:
+    result = subprocess.run([str(program), "--version"], capture_output=True, text=True, check=False)
     return result.stdout.strip() or "unknown"
+
+
+def pdf_printer() -> str:
+    """The program the site's build prints the worksheet PDF with (the plugin's own choice)."""
+    found = pdf.find_chromium(None)
+    return f"{found.name} ({chromium_version(found)})" if found else "none found (no PDF printed)"
 
 
 def package_version(name_: str) -> str:
@@ -794,6 +801,7 @@ def environment(
         ("Browser", f"{chromium_version()}, headless, driven by Playwright {package_version('playwright')}"),
         ("Pyodide", f"{site.pyodide_version} (Python {lock['info']['python']}), self-hosted"),
         ("Python (build)", platform.python_version()),
+        ("Worksheet PDF printed by (first on PATH, as the plugin chooses)", pdf_printer()),
         (
             "MkDocs / Material / mkdocs-macros",
             f"{package_version('mkdocs')} / {package_version('mkdocs-material')} / {package_version('mkdocs-macros-plugin')}",
@@ -827,8 +835,9 @@ HOW_MEASURED = """\
   Chromium would download them again on every warm visit and for every second request of a file), and a
   page's folder URL is answered from `index.html(.gz)`, so pages arrive compressed too. A bare baseline page (`benchmarks/baseline/`) is copied into the
   site: it only starts the same `assets/pyodide/<version>/` (same trimmed `python_stdlib.zip`) in a module
-  worker (`import(pyodide.mjs)`, `loadPyodide` with the site's own lockfile) and says "ready"; with
-  `&engine=1` it also installs the engine wheel and imports the engine, with `&wasm=bytes` it hands Pyodide
+  worker (`import(pyodide.mjs)`, `loadPyodide` with the lockfile contents the site hands it) and says
+  "ready"; with `&engine=1` it also writes the engine's files into site-packages (`fsInit`) and imports the
+  engine, with `&wasm=bytes` it hands Pyodide
   the wasm as a Response made from fetched bytes (as the scorer does), with `&wasm=sha256-…` it lets Pyodide
   fetch it with that `integrity` (reference figures only). Same origin, same files, same headers.
 - Debian Chromium through Playwright, with the browser tests' flags (`tests/helpers.py`, including the

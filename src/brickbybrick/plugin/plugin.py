@@ -18,6 +18,7 @@ import html
 import json
 import logging
 import re
+import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +47,7 @@ ASSET_PREFIX = "assets/brickbybrick/"
 SCRIPTS = ("javascripts/safety.js", "javascripts/quiz.js")
 STYLESHEET = "stylesheets/brickbybrick.css"  # with worksheet.css after it when there is a worksheet
 MEMORY = ASSETS / "javascripts" / "memory.js"  # inlined into every page's <head>, not shipped as a file
+PRINT_SWITCH_INTERVAL_S = 0.0005  # how soon the build hands the interpreter to the PDF thread
 MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 THEME_STORAGE = re.compile(r"<script>__md_scope=.*?</script>", re.DOTALL)
@@ -193,6 +195,21 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         return files
 
     # ----------------------------------------------------------------------- pages
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """The worksheet page is built first, so that its PDF prints while the other pages build.
+
+        Every page's Markdown is rendered by now; only the order in which the pages are written
+        changes (the navigation is made already).
+        """
+        worksheet = (
+            files.get_file_from_path(self.config.worksheet.page) if self.config.worksheet.page else None
+        )
+        if worksheet is not None and self._browser is not None:
+            for file in [page for page in files.documentation_pages() if page is not worksheet]:
+                files.remove(file)
+                files.append(file)
+        return env
 
     @event_priority(100)  # before mkdocs-macros renders the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -355,6 +372,10 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         browser, self._browser = self._browser, None
 
         def print_and_close() -> Path | None:
+            # The build keeps the interpreter busy meanwhile; this thread needs it for a moment
+            # after each reply from Chromium: hand it over within 0.5 ms instead of 5 ms.
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, PRINT_SWITCH_INTERVAL_S))
             try:
                 return pdf.build_worksheet_pdf(
                     config,
@@ -366,6 +387,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                     sources=self._pdf_sources,
                 )
             finally:
+                sys.setswitchinterval(interval)
                 if browser is not None:
                     browser.close()
 
@@ -381,14 +403,16 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             self.runtime.install(site_dir)
         for page in site_dir.rglob("*.html"):
             text = page.read_text(encoding="utf-8")
-            page.write_text(csp.set_meta_policy(text, self.script_hashes), encoding="utf-8")
+            rewritten = page.with_name(page.name + ".bb-tmp")
+            rewritten.write_text(csp.set_meta_policy(text, self.script_hashes), encoding="utf-8")
+            rewritten.replace(page)  # whole: Chromium may be loading the worksheet page meanwhile
         (site_dir / "_headers").write_text(csp.headers_file(self.script_hashes), encoding="utf-8")
+        cache = self.root / ".cache" / "brickbybrick" / "gzip" if config.config_file_path else None
+        compress.precompress(site_dir, cache)  # while the PDF prints (a PDF is not compressed)
         if self._pdf is not None:
             self._pdf.result()  # raises the PluginError of a failed print
             self._pdf = None
         self._close_browser()  # started, but the worksheet page was never written
-        cache = self.root / ".cache" / "brickbybrick" / "gzip" if config.config_file_path else None
-        compress.precompress(site_dir, cache)
 
     def _close_browser(self) -> None:
         if self._browser is not None:

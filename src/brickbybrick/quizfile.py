@@ -9,6 +9,7 @@ one-line message names the file, the line and the key path, e.g.::
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -355,16 +356,22 @@ def _unsafe_url(url: str) -> bool:
     return scheme is not None and scheme.group(1) not in SAFE_SCHEMES
 
 
+@functools.cache
+def _markdown() -> markdown.Markdown:
+    """One converter for every text of a build (setting one up costs more than a conversion)."""
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
 def markdown_to_html(source: str) -> str:
     """Render an author's Markdown with raw HTML disabled, so any ``<`` is shown, not run.
 
     Links may be relative or use http(s), mailto or tel; anything else (``javascript:``,
     however it is spelled with character references) is refused.
     """
-    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    rendered = md.convert(source)
+    rendered = _markdown().reset().convert(source)
     links = _LinkCollector()
     links.feed(rendered)
     links.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -22,6 +23,7 @@ PREFERRED_QUIZ_PAGE = "pillars/"
 PREFERRED_CHAPTER_PAGE = "safety/"
 RUNTIME_ATTRS = re.compile(
     r'class="bb-runtime"[^>]*data-pyodide="([^"]+)"[^>]*data-engine="([^"]+)"[^>]*data-lockfile="([^"]+)"'
+    r'[^>]*data-files="([^"]+)"'
 )
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -34,6 +36,7 @@ class BuiltSite:
     pyodide_path: str
     engine_path: str
     lockfile: str  # the lockfile contents the scorer hands to loadPyodide
+    engine_files: tuple[str, ...]  # the engine's files (sources and bytecode), under site-packages
     quiz_pages: tuple[str, ...]
     plain_pages: tuple[str, ...]
     # URL path (``/assets/pyodide/…``) -> uncompressed size in bytes, for Pyodide and the engine.
@@ -63,6 +66,7 @@ class BuiltSite:
             {
                 "pyodide": f"../{self.pyodide_path}",
                 "engine_dir": f"../{self.engine_path}",
+                "engine_files": ",".join(self.engine_files),
                 "lockfile": self.lockfile,
             }
         )
@@ -101,9 +105,9 @@ def page_html(site_dir: Path, page: str) -> str:
     return (site_dir / page / "index.html").read_text(encoding="utf-8")
 
 
-def runtime_paths(site_dir: Path, page: str) -> tuple[str, str, str]:
-    """The Pyodide and engine folders a quiz page points at (relative to the site root), and the
-    lockfile contents it hands to Pyodide."""
+def runtime_paths(site_dir: Path, page: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """The Pyodide and engine folders a quiz page points at (relative to the site root), the
+    lockfile contents it hands to Pyodide and the engine's files."""
     match = RUNTIME_ATTRS.search(page_html(site_dir, page))
     if match is None:
         raise SystemExit(f"bench: {page} has no .bb-runtime element naming Pyodide and the engine")
@@ -111,7 +115,9 @@ def runtime_paths(site_dir: Path, page: str) -> tuple[str, str, str]:
     pyodide_path, engine_path = (
         urlsplit(urljoin(base, value)).path.lstrip("/") for value in match.groups()[:2]
     )
-    return pyodide_path, engine_path, html.unescape(match[3])
+    files = json.loads(html.unescape(match[4]))
+    engine = tuple(key.removeprefix("engine:") for key in files if key.startswith("engine:"))
+    return pyodide_path, engine_path, html.unescape(match[3]), engine
 
 
 def install_baseline(site_dir: Path) -> None:
@@ -139,7 +145,7 @@ def describe(site_dir: Path) -> BuiltSite:
     plain_pages = tuple(page for page in pages if page not in quiz_pages)
     if not quiz_pages or not any(plain_pages):
         raise SystemExit("bench: the site needs at least one chapter with a quiz and one without")
-    pyodide_path, engine_path, lockfile = runtime_paths(site_dir, quiz_pages[0])
+    pyodide_path, engine_path, lockfile, engine_files = runtime_paths(site_dir, quiz_pages[0])
     wasm = (site_dir / pyodide_path / "pyodide.asm.wasm").read_bytes()
     integrity = "sha256-" + base64.b64encode(hashlib.sha256(wasm).digest()).decode()
     return BuiltSite(
@@ -147,6 +153,7 @@ def describe(site_dir: Path) -> BuiltSite:
         pyodide_path,
         engine_path,
         lockfile,
+        engine_files,
         quiz_pages,
         plain_pages,
         runtime_sizes(site_dir),

@@ -66,8 +66,25 @@ with zipfile.ZipFile(prefix.rstrip("/")) as stdlib:
             pyc = _code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False)
             compiled[name + "c"] = base64.b64encode(pyc).decode()
 
+# The engine's own modules too, as checked hash-based .pyc beside their source (line numbers
+# kept): Python uses one only while its source is byte for byte the one it was compiled from.
+import os
+engine_compiled = {}
+for folder, _, names in os.walk(site_packages := __import__("sysconfig").get_paths()["purelib"]):
+    for name in names:
+        if name.endswith(".py") and "brickbybrick" in folder:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                source = handle.read()
+            relative = os.path.relpath(path, site_packages)
+            code = compile(source, relative, "exec", dont_inherit=True)
+            pyc = _code_to_hash_pyc(code, importlib.util.source_hash(source), checked=True)
+            engine_compiled[relative] = base64.b64encode(pyc).decode()
+
 json.dumps({
     "python": sys.version.split()[0],
+    "cache_tag": sys.implementation.cache_tag,
+    "engine_compiled": engine_compiled,
     "files": files,
     "modules": sorted(from_zip),
     "builtins": builtins,

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from brickbybrick import engine
+from brickbybrick.plugin import runtime
 from brickbybrick.plugin.runtime import PYODIDE_DIR, engine_files, stdlib_index
 from brickbybrick.quizfile import load_quiz
 from helpers import FIXTURES, ROOT
@@ -79,6 +80,31 @@ def test_runs_in_pyodide_python(pyodide_run: tuple[list[dict[str, Any]], dict[st
     assert report["platform"] == "emscripten"
     assert report["python"].startswith("3.14")
     assert report["third_party"] == []
+
+
+def test_engine_bytecode_is_of_the_very_source_it_ships_beside(
+    pyodide_run: tuple[list[dict[str, Any]], dict[str, Any]],
+) -> None:
+    """The .pyc shipped with each engine module is checked hash-based and matches its source, so Pyodide uses it."""
+    _, report = pyodide_run
+    assert report["bytecode"] == {
+        "__init__.cpython-314.pyc": {"checked_hash": True, "matches_source": True},
+        "engine.cpython-314.pyc": {"checked_hash": True, "matches_source": True},
+    }
+
+
+def test_engine_changed_since_the_package_was_made_ships_without_bytecode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A module edited after `make setup` goes to the browser as source only (its old bytecode stays out)."""
+    sources = runtime.engine_sources()
+    edited = {**sources, "brickbybrick/engine.py": sources["brickbybrick/engine.py"] + b"\n# edited\n"}
+    monkeypatch.setattr(runtime, "engine_sources", lambda: edited)
+    assert sorted(runtime.engine_files()) == [
+        "brickbybrick/__init__.py",
+        "brickbybrick/__pycache__/__init__.cpython-314.pyc",
+        "brickbybrick/engine.py",
+    ]
 
 
 def test_ran_on_the_trimmed_standard_library(

@@ -7,18 +7,19 @@
 //              with that Subresource Integrity value (`fetch(url, { integrity })`).
 self.addEventListener(
   "message",
-  async ({ data: { pyodideURL, engineURL, lockfile, engine, wasm } }) => {
+  async ({ data: { pyodideURL, engineURL, engineFiles, lockfile, engine, wasm } }) => {
     try {
       if (wasm) await handOverWasm(pyodideURL + "pyodide.asm.wasm", wasm);
-      const files = engine ? ENGINE_FILES.map((path) => fetchBytes(path, new URL(path, engineURL))) : [];
+      const files = engine ? engineFiles.map((path) => fetchBytes(path, new URL(path, engineURL))) : [];
       const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
       const pyodide = await loadPyodide({
         indexURL: pyodideURL,
         lockFileContents: lockfile,
         fsInit: async (FS, { sitePackages }) => {
           for (const { path, bytes } of await Promise.all(files)) {
-            FS.mkdirTree(`${sitePackages}/brickbybrick`);
-            FS.writeFile(`${sitePackages}/${path}`, bytes);
+            const target = `${sitePackages}/${path}`;
+            FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
+            FS.writeFile(target, bytes);
           }
         },
       });
@@ -30,8 +31,6 @@ self.addEventListener(
   },
   { once: true },
 );
-
-const ENGINE_FILES = ["brickbybrick/__init__.py", "brickbybrick/engine.py"];
 
 async function fetchBytes(path, url) {
   return { path, bytes: new Uint8Array(await (await fetch(url)).arrayBuffer()) };

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from brickbybrick.plugin.runtime import link_or_copy
 
-SUFFIXES = frozenset({".css", ".html", ".js", ".json", ".mjs", ".svg", ".txt", ".wasm", ".xml"})
+# .py and .pyc: the engine's source and bytecode, which hosts seldom compress on the fly.
+SUFFIXES = frozenset(
+    {".css", ".html", ".js", ".json", ".mjs", ".py", ".pyc", ".svg", ".txt", ".wasm", ".xml"}
+)
 MIN_BYTES = 1400  # about one network packet: smaller files gain nothing
 
 

@@ -5,9 +5,10 @@ pinned npm package when the package is made and checked against ``MANIFEST.json`
 and sha256 of each file). A guide's build needs no Node and no download.
 
 The engine goes to the browser as it is: ``brickbybrick/__init__.py`` and
-``brickbybrick/engine.py``, in a folder named by their hash. The worker checks each file's
-sha256 and writes it into Pyodide's ``site-packages`` before Python starts: no wheel, no
-lockfile entry, no package loader between the reader and the scorer.
+``brickbybrick/engine.py`` (with the bytecode Pyodide compiled from them, see
+:func:`engine_files`), in a folder named by their hash. The worker checks each file's sha256
+and writes it into Pyodide's ``site-packages`` before Python starts: no wheel, no lockfile
+entry, no package loader between the reader and the scorer.
 """
 
 from __future__ import annotations
@@ -175,9 +176,28 @@ class Runtime:
             target.write_bytes(data)
 
 
-def engine_files() -> dict[str, bytes]:
-    """The engine as the browser imports it: ``brickbybrick/<module>`` -> its exact source."""
+def engine_sources() -> dict[str, bytes]:
+    """The engine's modules: ``brickbybrick/<module>`` -> its exact source."""
     return {f"brickbybrick/{name}": (PACKAGE_DIR / name).read_bytes() for name in BROWSER_MODULES}
+
+
+def engine_files() -> dict[str, bytes]:
+    """The engine as the browser gets it: its sources, and beside each (``__pycache__/``) the
+    bytecode Pyodide's own Python compiled from exactly that source when the package was made.
+
+    Python checks a hash of the source before it uses the bytecode (checked hash-based
+    ``.pyc``), so the source stays what runs; a module changed since then ships without one
+    (the browser compiles it, as it would without any).
+    """
+    files = engine_sources()
+    recorded = stdlib_index().get("engine_bytecode", {}) if STDLIB_INDEX.is_file() else {}
+    assert isinstance(recorded, dict)
+    for source, entry in recorded.items():
+        compiled = PYODIDE_DIR / entry["file"]
+        same = source in files and hashlib.sha256(files[source]).hexdigest() == entry["source_sha256"]
+        if same and compiled.is_file():
+            files[entry["path"]] = compiled.read_bytes()
+    return files
 
 
 def lock_info() -> dict[str, str]:

@@ -1,13 +1,16 @@
 """The ``brickbybrick`` MkDocs plugin: one instance owns a build's quizzes, help and runtime.
 
-* ``on_config``: load and validate the help data and every quiz once (located errors), build
-  the engine wheel once, turn the theme's web fonts off, add the package's CSS and JavaScript;
+* ``on_config``: load and validate the help data and every quiz once (located errors), check the
+  shipped Pyodide and read the engine's files, turn the theme's web fonts off, add the package's
+  CSS and JavaScript, and start Chromium for the worksheet PDF (unless it is cached);
 * ``on_files``: add those assets from the package (nothing is copied into a guide);
+* ``on_env``: the worksheet page is written first when Chromium waits to print it;
 * ``on_page_markdown``: know which pages have which quizzes (before mkdocs-macros renders them);
-* ``on_page_content``: the privacy notice on quiz pages;
-* ``on_post_page`` / ``on_post_template``: the quick exit, the scorer's early start, the CSP;
-* ``on_post_build``: Pyodide and the engine, one CSP for every page and ``_headers``, the PDF,
-  gzip copies of large files.
+* ``on_page_content``: form fields switched off, the privacy notice on quiz pages;
+* ``on_post_page`` / ``on_post_template``: the quick exit, the scorer's early start, the theme's
+  settings in memory, the CSP; the worksheet page's PDF starts printing;
+* ``on_post_build``: Pyodide and the engine, one CSP for every page and ``_headers``, gzip copies
+  of large files, then the PDF waited for.
 
 The macros (:mod:`brickbybrick.macros`) read this instance's state.
 """

@@ -40,7 +40,7 @@ from tests import helpers
 ROOT = helpers.ROOT
 PROJECT_FILES = ("mkdocs.yml", "docs", "quizzes", "help.yml")
 SKIP_PDF_NOTICE = "BB_SKIP_PDF=1: skipping"
-PRINTED = re.compile(r"Blank worksheet PDF: \S+ \(\d+ KB, ([\d.]+) s\)")
+PRINTED = re.compile(r"Blank worksheet PDF: \S+ \(\d+ KB, ([\d.]+) s;")
 REUSED = re.compile(r"Blank worksheet PDF: \S+ \(unchanged page")
 RELAXED = {
     "nav": {"omitted_files": "info", "not_found": "info", "absolute_links": "info"},

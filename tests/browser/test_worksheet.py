@@ -299,6 +299,9 @@ def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_s
     blank = worksheet_site.site_dir / "worksheet" / "action-plan-worksheet.pdf"
     assert blank.read_bytes().startswith(b"%PDF-")
     assert "Blank worksheet PDF: worksheet/action-plan-worksheet.pdf" in worksheet_site.build_log
+    # Printed by the browser the build started at its beginning (this session's site_url is new,
+    # so no PDF of the same sources was cached), not by a Chromium started once the page was written.
+    assert "started with the build)" in worksheet_site.build_log
     assert pdf_pages(blank) <= MAX_BLANK_PAGES
     text = pdf_text(blank)
     for title in ("Action-plan worksheet", *STEP_TITLES):

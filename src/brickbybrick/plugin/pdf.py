@@ -373,10 +373,12 @@ def build_worksheet_pdf(
         shutil.copyfile(pdf, partial)
         partial.replace(cached)  # atomic: a parallel build reads a whole PDF or none
     log.info(
-        "Blank worksheet PDF: %s (%d KB, %.1f s)",
+        "Blank worksheet PDF: %s (%d KB, %.1f s; %s %s)",
         pdf.relative_to(config["site_dir"]),
         pdf.stat().st_size // 1024,
         time.monotonic() - started,
+        chromium.name,
+        "started with the build" if browser is not None else "--print-to-pdf",
     )
     return pdf
 

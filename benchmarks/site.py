@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
-import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -21,10 +19,6 @@ BASELINE_SOURCE = Path(__file__).resolve().parent / "baseline"
 BASELINE_DIR = "bench-baseline"
 PREFERRED_QUIZ_PAGE = "pillars/"
 PREFERRED_CHAPTER_PAGE = "safety/"
-RUNTIME_ATTRS = re.compile(
-    r'class="bb-runtime"[^>]*data-pyodide="([^"]+)"[^>]*data-engine="([^"]+)"[^>]*data-lockfile="([^"]+)"'
-    r'[^>]*data-files="([^"]+)"'
-)
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
@@ -108,16 +102,16 @@ def page_html(site_dir: Path, page: str) -> str:
 def runtime_paths(site_dir: Path, page: str) -> tuple[str, str, str, tuple[str, ...]]:
     """The Pyodide and engine folders a quiz page points at (relative to the site root), the
     lockfile contents it hands to Pyodide and the engine's files."""
-    match = RUNTIME_ATTRS.search(page_html(site_dir, page))
-    if match is None:
+    runtime = helpers.runtime_attributes(page_html(site_dir, page))
+    if runtime is None:
         raise SystemExit(f"bench: {page} has no .bb-runtime element naming Pyodide and the engine")
     base = f"http://site/{page}"
     pyodide_path, engine_path = (
-        urlsplit(urljoin(base, value)).path.lstrip("/") for value in match.groups()[:2]
+        urlsplit(urljoin(base, runtime[name])).path.lstrip("/") for name in ("data-pyodide", "data-engine")
     )
-    files = json.loads(html.unescape(match[4]))
+    files = json.loads(runtime["data-files"])
     engine = tuple(key.removeprefix("engine:") for key in files if key.startswith("engine:"))
-    return pyodide_path, engine_path, html.unescape(match[3]), engine
+    return pyodide_path, engine_path, runtime["data-lockfile"], engine
 
 
 def install_baseline(site_dir: Path) -> None:

@@ -2,14 +2,15 @@
 // under Node) through everything the scorer does in a browser, and list the files it imported.
 // Then compile each of them with that same Python (so the bytecode is Pyodide's own): the
 // browser then imports bytecode instead of compiling source on every page load.
-// Used when the package is made (python -m brickbybrick.plugin.runtime vendor); a guide's
-// build never needs Node.
+// The engine's own modules are compiled there too (checked hash-based .pyc, kept beside them).
+// Used when the package is made (scripts/vendor_pyodide.py); a guide's build never needs Node.
 //
 // Usage: node scripts/trace-stdlib.mjs ENGINE_DIR CASES.json ALLOWANCE > traced.json
 //   ENGINE_DIR  the engine's files as the site ships them (brickbybrick/__init__.py, engine.py)
 //   CASES.json  [{"spec": {...}, "answers": {...}}, ...]: every quiz, scored (extensions run)
 //   ALLOWANCE   comma-separated modules an extension may import (imported here too)
-// Output: {"python", "files", "modules", "builtins", "compiled": {"name.pyc": base64, ...}}
+// Output: {"python", "cache_tag", "files", "modules", "builtins", "compiled": {"name.pyc": base64, ...},
+//          "engine_compiled": {"brickbybrick/engine.py": base64 .pyc, ...}}
 import { readFile } from "node:fs/promises";
 import { loadPyodide } from "pyodide";
 import { engineInstaller } from "./engine-files.mjs";

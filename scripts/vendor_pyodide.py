@@ -43,6 +43,7 @@ from brickbybrick.plugin.runtime import (
     engine_sources,
     manifest,
     verify_pyodide,
+    write_files,
 )
 from brickbybrick.quizfile import load_quiz
 
@@ -113,9 +114,7 @@ def main(npm_dir: Path) -> None:
         (PYODIDE_DIR / name).unlink(missing_ok=True)
         (PYODIDE_DIR / name).write_bytes((npm_dir / name).read_bytes())
     with tempfile.TemporaryDirectory(prefix="bb-trace-") as tmp:
-        for name, data in engine_sources().items():
-            (Path(tmp) / "engine" / name).parent.mkdir(parents=True, exist_ok=True)
-            (Path(tmp) / "engine" / name).write_bytes(data)
+        write_files(Path(tmp) / "engine", engine_sources())
         (Path(tmp) / "cases.json").write_text(json.dumps(cases()), encoding="utf-8")
         done = subprocess.run(
             ["node", str(ROOT / "scripts" / "trace-stdlib.mjs"), str(Path(tmp) / "engine"),

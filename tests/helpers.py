@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import http.server
 import os
 import re
@@ -213,3 +214,14 @@ def serve(site_dir: Path, sock: socket.socket, *, honour_headers: bool = True) -
     finally:
         server.shutdown()
         server.server_close()
+
+
+RUNTIME_TAG = re.compile(r'<div class="bb-runtime"[^>]*>')
+
+
+def runtime_attributes(page_html: str) -> dict[str, str] | None:
+    """The ``data-*`` attributes of a page's scorer runtime tag, unescaped; None without one."""
+    tag = RUNTIME_TAG.search(page_html)
+    if tag is None:
+        return None
+    return {name: html.unescape(value) for name, value in re.findall(r'(data-[\w-]+)="([^"]*)"', tag[0])}

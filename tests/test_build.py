@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import html as html_lib
 import json
-import re
 import shutil
 from pathlib import Path
 
 import brotli
 import pytest
 
-from helpers import FIXTURE_CONFIG, FIXTURES, build, mini_project
+from helpers import FIXTURE_CONFIG, FIXTURES, build, mini_project, runtime_attributes
 
 PAGES = {
     "index.md": "# Home\n\nSee the [quiz](quiz.md).\n",
@@ -220,7 +218,8 @@ def test_engine_ships_as_its_source_files_pinned_by_sha256(built_site: Path) -> 
             assert (folder / name).read_bytes() == (Path("src") / name).read_bytes()
         if (folder / name).stat().st_size > 1400:
             assert gzip.decompress((folder / f"{name}.gz").read_bytes()) == (folder / name).read_bytes()
-    runtime = _runtime_attrs(built_site / "quiz" / "index.html")
+    runtime = runtime_attributes((built_site / "quiz" / "index.html").read_text(encoding="utf-8"))
+    assert runtime is not None
     files = json.loads(runtime["data-files"])
     for name in shipped:
         assert files[f"engine:{name}"] == {
@@ -231,13 +230,6 @@ def test_engine_ships_as_its_source_files_pinned_by_sha256(built_site: Path) -> 
     assert lockfile["packages"] == {}
     assert lockfile["info"]["python"].startswith("3.14")
     assert runtime["data-engine"] == f"../assets/engine/{folder.name}/"
-
-
-def _runtime_attrs(page: Path) -> dict[str, str]:
-    """The attributes of a page's scorer runtime tag, unescaped."""
-    tag = re.search(r'<div class="bb-runtime"[^>]*>', page.read_text(encoding="utf-8"))
-    assert tag is not None, page
-    return {name: html_lib.unescape(value) for name, value in re.findall(r'(data-[\w-]+)="([^"]*)"', tag[0])}
 
 
 def test_only_quiz_pages_reference_the_scorer(built_site: Path) -> None:

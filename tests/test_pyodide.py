@@ -51,9 +51,7 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str
     if shutil.which("node") is None:
         pytest.fail("node is required to run the engine under Pyodide")
     tmp = tmp_path_factory.mktemp("pyodide")
-    for name, data in engine_files().items():
-        (tmp / "engine" / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / "engine" / name).write_bytes(data)
+    runtime.write_files(tmp / "engine", engine_files())
     cases = _cases()
     (tmp / "cases.json").write_text(json.dumps(cases))
     done = subprocess.run(

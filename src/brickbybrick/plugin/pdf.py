@@ -102,6 +102,12 @@ def find_chromium(configured: str | None) -> Path | None:
     return None
 
 
+def _identity(chromium: Path) -> bytes:
+    """Which Chromium, as far as a PDF it printed goes: its path, size and modification time."""
+    stat = chromium.stat() if chromium.exists() else None
+    return f"{chromium}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode()
+
+
 def source_digest(sources: Iterable[Path], chromium: Path, *settings: object) -> str:
     """A short digest of what the worksheet is made from, known before the build renders it.
 
@@ -113,8 +119,7 @@ def source_digest(sources: Iterable[Path], chromium: Path, *settings: object) ->
         digest.update(str(source).encode() + b"\0")
         if source.is_file():
             digest.update(source.read_bytes())
-    stat = chromium.stat() if chromium.exists() else None
-    digest.update(f"{chromium}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
+    digest.update(_identity(chromium))
     return digest.hexdigest()[:12]
 
 
@@ -139,8 +144,7 @@ def cache_path(config: Any, page_text: str, chromium: Path, sources: str = "any"
     for asset in sorted((site / "assets").rglob("*")):
         if asset.suffix in {".css", ".js"} and "pyodide" not in asset.parts and asset.is_file():
             digest.update(asset.relative_to(site).as_posix().encode() + b"\0" + asset.read_bytes())
-    stat = chromium.stat()
-    digest.update(f"{chromium}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(_identity(chromium))
     return cache / f"worksheet-{sources}-{digest.hexdigest()[:20]}.pdf"
 
 

@@ -170,10 +170,15 @@ class Runtime:
                 packed = PYODIDE_DIR / (name + suffix)
                 if packed.is_file():
                     link_or_copy(packed, site_dir / self.pyodide_path / packed.name)
-        for name, data in self.engine.items():
-            target = site_dir / self.engine_path / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        write_files(site_dir / self.engine_path, self.engine)
+
+
+def write_files(directory: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative path -> content) under ``directory``, making folders as needed."""
+    for name, data in files.items():
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def engine_sources() -> dict[str, bytes]:

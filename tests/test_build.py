@@ -232,6 +232,39 @@ def test_engine_ships_as_its_source_files_pinned_by_sha256(built_site: Path) -> 
     assert runtime["data-engine"] == f"../assets/engine/{folder.name}/"
 
 
+def test_quiz_forms_reach_the_page_whole_and_in_place(tmp_path: Path) -> None:
+    """Each quiz's form lands where its call was written, in page order, with nothing of its stand-in left.
+
+    The plugin renders a form after Markdown (Markdown would only parse it as raw HTML).
+    """
+    quizzes = tmp_path / "quizzes-src"
+    quizzes.mkdir()
+    (quizzes / "sample.yml").write_text(SAMPLE, encoding="utf-8")
+    second = SAMPLE.replace("id: sample\ntitle: Sample check", "id: second\ntitle: Second check")
+    (quizzes / "second.yml").write_text(second, encoding="utf-8")
+    page = (
+        '# Quiz\n\nBefore.\n\n{{ quiz("second") }}\n\nBetween *the two*.\n\n{{ quiz("sample") }}\n\nAfter.\n'
+    )
+    project = mini_project(tmp_path / "project", pages={**PAGES, "quiz.md": page}, quiz_dirs=(quizzes,))
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site" / "quiz" / "index.html").read_text(encoding="utf-8")
+    assert "data-bb-macro" not in html
+    order = [
+        html.index(text)
+        for text in (
+            "<p>Before.</p>",
+            '<form class="bb-quiz__form" data-quiz="second"',
+            "<p>Between <em>the two</em>.</p>",
+            '<form class="bb-quiz__form" data-quiz="sample"',
+            "<p>After.</p>",
+        )
+    ]
+    assert order == sorted(order)
+    assert html.count("</form>") == html.count("<form") == 3  # the two quizzes and the theme's search
+    assert html.count('class="bb-runtime"') == 2
+
+
 def test_only_quiz_pages_reference_the_scorer(built_site: Path) -> None:
     """Pages without a quiz carry no runtime reference, so they never start Pyodide."""
     assert "data-pyodide" in (built_site / "quiz" / "index.html").read_text()

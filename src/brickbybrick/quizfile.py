@@ -100,7 +100,7 @@ def parse_yaml(text: str, filename: str) -> Located:
     located = Located(filename, None)
     if root is None:
         raise QuizError(filename, 1, (), "the file is empty (expected a mapping of quiz keys)")
-    located.data = _convert(root, (), located, frozenset())
+    located.data = _convert(yaml.SafeLoader(""), root, (), located, frozenset())  # one constructor per file
     return located
 
 
@@ -123,7 +123,9 @@ def read_yaml(path: Path, filename: str) -> Located:
     return parse_yaml(source, filename)
 
 
-def _convert(node: yaml.Node, path: KeyPath, located: Located, parents: frozenset[int]) -> Any:
+def _convert(
+    loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located, parents: frozenset[int]
+) -> Any:
     located.lines[path] = node.start_mark.line + 1
     located.values += 1
     if located.values > MAX_VALUES:
@@ -134,7 +136,6 @@ def _convert(node: yaml.Node, path: KeyPath, located: Located, parents: frozense
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         own_keys = {id(key_node) for key_node, _ in node.value}
-        loader = yaml.SafeLoader("")
         try:
             loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
         except yaml.MarkedYAMLError as error:
@@ -150,11 +151,13 @@ def _convert(node: yaml.Node, path: KeyPath, located: Located, parents: frozense
                 raise located.error((*path, key), "duplicate key")
             # Merged keys come first; a key written in the mapping itself overrides them.
             (merged.discard if id(key_node) in own_keys else merged.add)(key)
-            result[key] = _convert(value_node, (*path, key), located, inside)
+            result[key] = _convert(loader, value_node, (*path, key), located, inside)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, (*path, index), located, inside) for index, child in enumerate(node.value)]
-    return _scalar(yaml.SafeLoader(""), node, path, located)
+        return [
+            _convert(loader, child, (*path, index), located, inside) for index, child in enumerate(node.value)
+        ]
+    return _scalar(loader, node, path, located)
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located) -> Any:

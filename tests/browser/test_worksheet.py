@@ -432,10 +432,15 @@ def test_focus_areas_skip_danger_and_point_to_help(ws_page: Page) -> None:
 def test_chromium_started_with_the_build_prints_what_its_print_to_pdf_prints(
     worksheet_site: BuiltSite, tmp_path: Path
 ) -> None:
-    """The browser the build starts early prints the worksheet as Chromium's own --print-to-pdf does."""
+    """The browser the build starts early prints the worksheet as Chromium's own --print-to-pdf does.
+
+    Its tab is opened ahead (as the build does while the pages render), with scripts off.
+    """
     page = worksheet_site.site_dir / "worksheet" / "index.html"
     browser = pdf.DevToolsBrowser(CHROMIUM)
     try:
+        session = browser.open_tab()
+        assert browser.open_tab() == session  # one tab, opened once
         early = tmp_path / "early.pdf"
         early.write_bytes(browser.print_pdf(page))
     finally:

@@ -34,14 +34,20 @@ def anchors_of(markdown_file: Path) -> set[str]:
 
 
 def page_checker(docs_dir: Path) -> PageChecker:
-    """Return None when a ``page.md#anchor`` target exists in ``docs_dir``, else why not."""
+    """Return None when a ``page.md#anchor`` target exists in ``docs_dir``, else why not.
+
+    Each page is read once per checker (a build makes one): quizzes link the same pages often.
+    """
+    anchors: dict[Path, set[str]] = {}
 
     def check(target: str) -> str | None:
         page, _, anchor = target.partition("#")
         path = docs_dir / page
         if not page.endswith(".md") or not path.is_file():
             return f"{page!r} is not a page in {docs_dir.name}/ (expected a path like 'chapter.md#heading')"
-        if anchor and anchor not in anchors_of(path):
+        if path not in anchors:
+            anchors[path] = anchors_of(path)
+        if anchor and anchor not in anchors[path]:
             return f"{page!r} has no heading with the anchor '#{anchor}'"
         return None
 

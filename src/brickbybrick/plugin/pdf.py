@@ -215,6 +215,7 @@ class DevToolsBrowser:
         self._next_id = 0
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
+        self._session: str | None = None
         self.closed = False
 
     def _close_fds(self) -> None:
@@ -275,11 +276,30 @@ class DevToolsBrowser:
             if "method" in message:
                 self._events.append(message)
 
+    def open_tab(self) -> str:
+        """Open the tab that will print, on a blank page read from disk; return its session.
+
+        Called ahead of :meth:`print_pdf` (in the thread that will print): the tab's page process
+        for ``file://`` pages is then running, and the worksheet loads into it. Scripts are off in
+        it: a blank sheet prints the same without them (empty fields are lines to write on, the
+        note shown without JavaScript is not printed), and loading the theme's bundle would
+        double the page's load time.
+        """
+        if self._session is None:
+            blank = self.profile / "blank.html"
+            blank.write_text("<!doctype html><title>blank</title>", encoding="utf-8")
+            target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            self.call("Page.enable", session=session)
+            self.call("Emulation.setScriptExecutionDisabled", {"value": True}, session=session)
+            self.call("Page.navigate", {"url": blank.as_uri()}, session=session)
+            self.wait_for("Page.loadEventFired", session)
+            self._session = session
+        return self._session
+
     def print_pdf(self, page: Path) -> bytes:
-        """Load ``page`` (``file://``) in a new tab and print it as ``--print-to-pdf`` would."""
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        self.call("Page.enable", session=session)
+        """Load ``page`` (``file://``) in the tab and print it as ``--print-to-pdf`` would."""
+        session = self.open_tab()
         self.call("Page.navigate", {"url": page.as_uri()}, session=session)
         self.wait_for("Page.loadEventFired", session)
         printed = self.call(

@@ -6,7 +6,8 @@
 * ``on_files``: add those assets from the package (nothing is copied into a guide);
 * ``on_env``: the worksheet page is written first when Chromium waits to print it;
 * ``on_page_markdown``: know which pages have which quizzes (before mkdocs-macros renders them);
-* ``on_page_content``: form fields switched off, the privacy notice on quiz pages;
+* ``on_page_content``: the macros' HTML in place of their markers (it never goes through
+  Markdown), form fields switched off, the privacy notice on quiz pages;
 * ``on_post_page`` / ``on_post_template``: the quick exit, the scorer's early start, the theme's
   settings in memory, the CSP; the worksheet page's PDF starts printing;
 * ``on_post_build``: Pyodide and the engine, one CSP for every page and ``_headers``, gzip copies
@@ -22,15 +23,14 @@ import json
 import logging
 import re
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -42,6 +42,9 @@ from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls, unsafe_html
 from brickbybrick.plugin.runtime import PACKAGE_DIR, Runtime, RuntimeFilesError, prepare, scorer_modules
 from brickbybrick.quizfile import QuizError, load_quizzes, markdown_to_html
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer  # imports a web server: only for mkdocs serve
 
 log = logging.getLogger("mkdocs.plugins.brickbybrick")
 
@@ -57,6 +60,10 @@ THEME_STORAGE = re.compile(r"<script>__md_scope=.*?</script>", re.DOTALL)
 THEME_BUNDLE = re.compile(r'src="(?P<base>[^"]*)assets/javascripts/bundle\.')
 FORM_CONTROL = re.compile(r"<(?:input|textarea|select)\b", re.IGNORECASE)
 FORM_OPEN = re.compile(r"<form\b", re.IGNORECASE)
+# What a macro leaves in the Markdown: an empty raw-HTML block that Markdown passes through as it
+# is; its finished HTML replaces it after Markdown (parsing a whole form as raw HTML is slow).
+MARKER = '<div data-bb-macro="{}"></div>'
+MARKER_FOUND = re.compile(r'<div data-bb-macro="(\d+)"></div>')
 
 
 class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
@@ -67,12 +74,14 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.help: helpfile.HelpData | None = None
         self.runtime: Runtime | None = None
         self.quiz_pages: dict[str, list[str]] = {}
+        self.macro_html: list[str] = []  # what each marker of the page being built stands for
         self.script_hashes: set[str] = set()
         self.root = Path.cwd()
         self.docs_dir = Path("docs")
         self._printer: ThreadPoolExecutor | None = None
         self._pdf: Future[Path | None] | None = None
         self._browser: pdf.DevToolsBrowser | None = None
+        self._tab: Future[str] | None = None  # the browser's tab opening (its errors show on printing)
         self._pdf_sources = "any"
 
     # ----------------------------------------------------------------------- set-up
@@ -123,6 +132,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         page then decides, and Chromium only starts if it really changed.
         """
         self._browser = None
+        self._tab = None
         chromium = pdf.find_chromium(self.config.chromium)
         if chromium is None or pdf.skipped():
             return
@@ -132,6 +142,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self._pdf_sources = pdf.source_digest(sources, chromium, config.site_url, config.nav)
         if not pdf.probably_cached(config, self._pdf_sources):
             self._browser = pdf.start_browser(chromium)
+        if self._browser is not None:  # its tab opens in the thread that will print
+            self._tab = self._print_thread().submit(self._browser.open_tab)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -217,6 +229,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
     @event_priority(100)  # before mkdocs-macros renders the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Know each page's quizzes; a call that cannot work fails with ``docs/page.md:LINE``."""
+        self.macro_html = []
         where = f"{self.docs_dir.name}/{page.file.src_uri}"
         source = page.file.content_string
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
@@ -268,7 +281,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if spec["help"] is not None and self.help is not None and help_href is not None:
             panel = helpfile.render_panel(self.help, spec["help"]["panel"], help_href)
         form = render.render_quiz(shown, help_panel=panel, notice=self.config.quiz_notice)
-        return f"\n\n{form}{self._runtime_tag('div', page)}\n\n"
+        return self.marker(form + self._runtime_tag("div", page))
+
+    def marker(self, html_text: str) -> str:
+        """A block that stands for ``html_text`` in the Markdown until ``on_page_content``."""
+        self.macro_html.append(html_text)
+        return "\n\n" + MARKER.format(len(self.macro_html) - 1) + "\n\n"
 
     def _runtime_tag(self, tag: str, page: Page) -> str:
         assert self.runtime is not None
@@ -287,10 +305,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         """Every help section, for the guide's help page (``{{ help_directory() }}``)."""
         if self.help is None:
             raise PluginError(f"help_directory(): there is no {self.config.help_file} beside mkdocs.yml")
-        return helpfile.render_directory(self.help)
+        return helpfile.render_directory(self.help)  # Markdown: its headings make the page's TOC
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Form fields start switched off; the privacy notice tops every page with a quiz."""
+        """The macros' HTML; form fields start switched off; the privacy notice tops quiz pages."""
+        html_text = MARKER_FOUND.sub(lambda match: self.macro_html[int(match[1])], html_text)
+        self.macro_html = []
         html_text = self._off_without_script(html_text)
         notice = self.config.privacy_notice
         if not notice or page.file.src_uri not in self.quiz_pages:
@@ -394,8 +414,11 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 if browser is not None:
                     browser.close()
 
+        self._pdf = self._print_thread().submit(print_and_close)
+
+    def _print_thread(self) -> ThreadPoolExecutor:
         self._printer = self._printer or ThreadPoolExecutor(max_workers=1, thread_name_prefix="bb-pdf")
-        self._pdf = self._printer.submit(print_and_close)
+        return self._printer
 
     # ----------------------------------------------------------------------- the end
 
@@ -418,6 +441,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self._close_browser()  # started, but the worksheet page was never written
 
     def _close_browser(self) -> None:
+        if self._tab is not None:
+            wait([self._tab])  # not while its tab opens: the thread reads Chromium's pipe meanwhile
+            self._tab = None
         if self._browser is not None:
             self._browser.close()
             self._browser = None

@@ -116,6 +116,7 @@ def test_no_service_worker_or_storage_in_site_code(site: Path) -> None:
         "quiz.js",
         "safety.js",
         "scorer-worker.js",
+        "search-later.js",
         "worksheet.js",
     ]
     for path in scripts:

@@ -70,6 +70,53 @@ def test_offline_search_finds_a_chapter(page: Page, real_site: str) -> None:
     assert "accountability" not in page.url
 
 
+SEARCH_WORKER = re.compile(r"/workers/search\.[^/]*\.js$")
+
+
+def search_worker_requests(page: Page) -> list[str]:
+    """Requests for Material's search worker script, recorded from now on."""
+    requested: list[str] = []
+    page.on("request", lambda request: SEARCH_WORKER.search(request.url) and requested.append(request.url))
+    return requested
+
+
+def test_on_a_quiz_page_search_waits_for_the_scorer_unless_the_reader_searches(
+    page: Page, real_site: str
+) -> None:
+    """Material's search index is not built while the scorer starts, yet search answers as soon as a reader turns to it."""
+    hold_scorer(page)  # the scorer stays "preparing"
+    requested = search_worker_requests(page)
+    page.goto(real_site + "pillars/")
+    quiz = QuizForm(page, "safety-check")
+    page.wait_for_load_state("load")  # the theme's bundle has run: it creates its search worker at once
+    page.wait_for_timeout(500)
+    expect(quiz.state).to_have_attribute("data-status", "preparing")
+    assert requested == []  # yet its script was never requested: the worker waits
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    search.press_sequentially("accountability")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=20_000)
+    expect(page.locator(".md-search-result")).to_contain_text("Repairing")
+    assert len(requested) == 1
+
+
+def test_on_a_quiz_page_search_starts_once_the_scorer_is_ready(page: Page, real_site: str) -> None:
+    """When the scorer is ready, the search index is built without the reader asking, and search answers."""
+    requested = search_worker_requests(page)
+    page.goto(real_site + "pillars/")
+    expect(QuizForm(page, "safety-check").state).to_have_attribute("data-status", "ready", timeout=60_000)
+    for _ in range(50):  # the worker is created as the scorer settles; its script is requested soon after
+        if requested:
+            break
+        page.wait_for_timeout(100)
+    assert len(requested) == 1
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search", timeout=20_000)
+    search.press_sequentially("accountability")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=20_000)
+
+
 # One critical item per quiz that has them: quiz -> (item text starts with, the answer chosen).
 DANGER = {
     "safety-check": ("In the past 12 months, how often has your partner choked", "Once"),

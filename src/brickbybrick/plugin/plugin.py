@@ -18,13 +18,13 @@ The macros (:mod:`brickbybrick.macros`) read this instance's state.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
 import re
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +52,11 @@ ASSETS = PACKAGE_DIR / "assets"
 ASSET_PREFIX = "assets/brickbybrick/"
 SCRIPTS = ("javascripts/safety.js", "javascripts/quiz.js")
 STYLESHEET = "stylesheets/brickbybrick.css"  # with worksheet.css after it when there is a worksheet
-MEMORY = ASSETS / "javascripts" / "memory.js"  # inlined into every page's <head>, not shipped as a file
+# Inlined into <head> (hashed in the CSP), not shipped as files: memory.js on every page,
+# search-later.js on pages with a quiz (Material only: both adapt the theme's own script).
+MEMORY = ASSETS / "javascripts" / "memory.js"
+SEARCH_LATER = ASSETS / "javascripts" / "search-later.js"
+INLINED = (MEMORY, SEARCH_LATER)
 PRINT_SWITCH_INTERVAL_S = 0.0005  # how soon the build hands the interpreter to the PDF thread
 MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -64,6 +68,13 @@ FORM_OPEN = re.compile(r"<form\b", re.IGNORECASE)
 # is; its finished HTML replaces it after Markdown (parsing a whole form as raw HTML is slow).
 MARKER = '<div data-bb-macro="{}"></div>'
 MARKER_FOUND = re.compile(r'<div data-bb-macro="(\d+)"></div>')
+
+
+@functools.cache
+def inline_script(path: Path) -> str:
+    """A package script to inline into pages, without its comment lines and indentation."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("//"))
 
 
 class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
@@ -199,7 +210,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         """Add the package's scripts to the site (served from ``assets/brickbybrick/``) and its
         styles as one stylesheet (one render-blocking request, not two)."""
         for path in sorted((ASSETS / "javascripts").glob("*.js")):
-            if path != MEMORY:
+            if path not in INLINED:
                 uri = ASSET_PREFIX + path.relative_to(ASSETS).as_posix()
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         styles = [ASSETS / STYLESHEET]
@@ -344,6 +355,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             # the theme's stylesheets and bundle compete with it.
             script = self.site_href(ASSET_PREFIX + "javascripts/quiz.js", page)
             head = f'{self._runtime_tag("meta", page)}<script type="module" async src="{html.escape(script)}"></script>'
+            if THEME_BUNDLE.search(output):  # Material's search worker waits for the scorer
+                head += f"<script>{inline_script(SEARCH_LATER)}</script>"
             output = output.replace("</title>", "</title>" + head, 1)
         output = self._finish(output)
         if self.config.worksheet.page == page.file.src_uri:
@@ -356,21 +369,13 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             return output_content
         return self._finish(output_content)
 
-    @cached_property
-    def _memory_script(self) -> str:
-        """memory.js without its comment lines and indentation."""
-        lines = MEMORY.read_text(encoding="utf-8").splitlines()
-        return "\n".join(
-            line.strip() for line in lines if line.strip() and not line.lstrip().startswith("//")
-        )
-
     def _finish(self, output: str) -> str:
         """The quick exit first in ``<body>``; theme settings in memory; the CSP first in ``<head>``."""
         output = BODY_OPEN.sub(lambda match: match.group(0) + self._quick_exit(), output, count=1)
         bundle = THEME_BUNDLE.search(output)
         if bundle is not None:  # Material: its settings go to memory, not to the device's storage
             # Inline (the CSP hashes it): a script file here would block the page's first paint.
-            memory = f"<script>{self._memory_script}</script>"
+            memory = f"<script>{inline_script(MEMORY)}</script>"
             output = THEME_STORAGE.sub(lambda match: match.group(0) + memory, output, count=1)
         self.script_hashes.update(csp.inline_script_hashes(output))
         return csp.add_meta_policy(output)

@@ -71,6 +71,8 @@ function createScorer(runtime) {
     self.error = error;
     clearTimeout(timer);
     if (status === "unavailable") stop(error);
+    // The theme's search worker waited for this (search-later.js): start it now.
+    document.dispatchEvent(new Event("bb:scorer-settled"));
     notify();
   }
 

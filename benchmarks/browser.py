@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Playwright, Request
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT_MS = 120_000  # a loaded 2-core machine can take ~10 s for a cold Pyodide start
@@ -169,6 +169,9 @@ class PageRun:
     pyodide_requests: tuple[tuple[str, int, int], ...]
     # Each Pyodide / engine request: (URL path, requested at, finished at), ms from navigation.
     timeline: tuple[tuple[str, float, float], ...] = ()
+    # The page's main thread busy with tasks from the navigation to ready (or network quiet), ms:
+    # the CPU the page itself takes while the scorer starts (DevTools' TaskDuration metric).
+    main_thread_ms: float | None = None
 
     @property
     def pyodide_bytes(self) -> int:
@@ -280,7 +283,14 @@ def timeline(requests: Iterable[Request], origin: float) -> tuple[tuple[str, flo
     return tuple(sorted(rows, key=lambda row: row[1]))
 
 
-def page_run(state: dict[str, Any], requests: Iterable[Request], *, scorer: bool, cold: bool) -> PageRun:
+def page_run(
+    state: dict[str, Any],
+    requests: Iterable[Request],
+    *,
+    scorer: bool,
+    cold: bool,
+    main_thread_ms: float | None = None,
+) -> PageRun:
     """A PageRun from the init script's record and the page's finished requests."""
     end = state["ready"] if scorer and state["ready"] is not None else float("inf")
     sizes = [(request.url, transferred(request, cold=cold)) for request in requests]
@@ -296,7 +306,14 @@ def page_run(state: dict[str, Any], requests: Iterable[Request], *, scorer: bool
             (urlsplit(url).path, wire, body) for url, (wire, body) in sizes if is_pyodide(url)
         ),
         timeline=timeline(requests, state["origin"]),
+        main_thread_ms=main_thread_ms,
     )
+
+
+def main_thread_busy_ms(cdp: CDPSession) -> float:
+    """The page's main-thread task time so far (``Performance.enable`` sent before the navigation)."""
+    metrics = {metric["name"]: metric["value"] for metric in cdp.send("Performance.getMetrics")["metrics"]}
+    return float(metrics["TaskDuration"]) * 1000
 
 
 def visit(
@@ -312,12 +329,18 @@ def visit(
         page.route(f"**/{block}", lambda route: route.abort())
     requests: list[Request] = []
     page.on("requestfinished", lambda request: requests.append(request))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(url)
     if scorer:
         wait_ready(page)
+        busy = main_thread_busy_ms(cdp)
     page.wait_for_load_state("networkidle")
+    if not scorer:
+        busy = main_thread_busy_ms(cdp)
+    cdp.detach()
     state: dict[str, Any] = page.evaluate(BENCH_STATE)
-    return page, page_run(state, requests, scorer=scorer, cold=cold)
+    return page, page_run(state, requests, scorer=scorer, cold=cold, main_thread_ms=busy)
 
 
 def time_submit(page: Page, *, at: float = 0.0, timeout_ms: float = 20_000) -> Submit:

@@ -107,6 +107,10 @@ def worker_at(runs: Sequence[PageRun]) -> list[float]:
     return [run.worker_ms for run in runs if run.worker_ms is not None]
 
 
+def busy(runs: Sequence[PageRun]) -> list[float]:
+    return [run.main_thread_ms for run in runs if run.main_thread_ms is not None]
+
+
 def pair_ratios(baseline: Sequence[PageRun], quiz: Sequence[PageRun]) -> list[float]:
     """Quiz-page ready / baseline ready for each pair of runs (same round, one after the other)."""
     return [
@@ -235,7 +239,11 @@ def ready_figures(browser: BrowserResults, site: BuiltSite) -> list[Figure]:
                     "reference",
                 )
             )
-    for label, split in (("Worker created at", worker_at), ("Worker created → ready", start_to_ready)):
+    for label, split in (
+        ("Worker created at", worker_at),
+        ("Worker created → ready", start_to_ready),
+        ("Main-thread task time, navigation → ready (the page's own CPU while the scorer starts)", busy),
+    ):
         rows.append(
             Figure(
                 f"{label}, quiz page vs baseline: cold; warm",
@@ -537,15 +545,24 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
         if quiz_stages and base_stages:
             measured.append(f"{kind}, quiz page: {quiz_stages.text()}; bare page: {base_stages.text()}")
     twice_wire = median(repeated_bytes(run, site)[0] for run in browser.quiz_cold)
+    baseline, quiz = pairs(browser)["cold"]
+    page_cpu = (
+        f"on a cold visit its main thread is busy {ms(median(busy(quiz)))} before the scorer is ready, the "
+        f"bare page's {ms(median(busy(baseline)))} (the theme's bundle, style and layout of a chapter with "
+        "its forms), and on two cores that CPU is the scorer's too; "
+        if busy(quiz) and busy(baseline)
+        else ""
+    )
     why = (
-        "the quiz page is a full chapter (its HTML, the theme's stylesheets and bundle) whose quiz.js creates "
-        "the worker only once it has loaded; the worker's blob: module fetches protocol.js and "
-        "scorer-worker.js (side by side) before any Pyodide file is asked for, and it first asks the browser's "
-        "cache for each file (a miss on a cold visit); it waits for the page's load (and idle, 1 s at most) "
-        "before compiling, so as not to slow the page itself; it counts and hashes every byte (Pyodide "
-        "compiles the wasm while it streams, but the last piece of each file is handed over only once the "
-        "file's sha256 matches); and it writes the engine's two files into site-packages and imports the "
-        "engine (compiled from source in the browser), which the bare page does not do"
+        "the quiz page is a full chapter (its HTML, the theme's stylesheets and bundle): "
+        + page_cpu
+        + "quiz.js creates the worker only once it has run, after the page's first parse; the worker's blob: "
+        "module fetches protocol.js and scorer-worker.js (side by side) before any Pyodide file is asked for, "
+        "and it first asks the browser's cache for each file (a miss on a cold visit); it waits for the page's "
+        "load (and idle, 1 s at most) before compiling, so as not to slow the page itself; it counts and "
+        "hashes every byte (Pyodide compiles the wasm while it streams, but the last piece of each file is "
+        "handed over only once the file's sha256 matches); and it writes the engine's files into "
+        "site-packages and imports the engine, which the bare page does not do"
     )
     if twice_wire > 10_000:
         why += (
@@ -553,11 +570,14 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
             f"second time ({size(twice_wire)})"
         )
     fix = (
-        "the engine's import (its source compiled in the browser) is what code can still cut; the rest "
-        "(a chapter page, integrity checks, waiting for the page's load) is the price of the reader-facing "
-        "design, which the ratio to a bare page cannot credit: creating the worker from an inline script at "
-        "the top of <head>, and not waiting for the page's load, were measured and kept out (no ready gain "
-        "beyond the noise, and mobile Lighthouse fell)"
+        "none found that keeps the page first. The page's own CPU and the scorer's share two cores, so "
+        "whatever starts the scorer sooner slows the page. Measured and kept out: creating the worker from an "
+        "inline script at the top of <head> (ratio 0.06-0.11 lower in two runs of 7 pairs, but mobile "
+        "Lighthouse median 88.5 vs 96 over 6 runs each, its blocking time doubled); also starting the "
+        "downloads there (the page's load came 250 ms later and ready later, in a 3-run probe); not waiting "
+        "for the page's load (no gain beyond the noise, Lighthouse 86). Kept: the theme's search index is "
+        "built only once the scorer is ready or the reader turns to search. More cores would likely close "
+        "much of the gap (not measured here)"
     )
     stages_text = " ".join(f"Medians ({line})." for line in measured)
     if browser.baseline_bytes_warm and "warm" in kinds:

@@ -242,14 +242,17 @@ def test_quiz_forms_reach_the_page_whole_and_in_place(tmp_path: Path) -> None:
     (quizzes / "sample.yml").write_text(SAMPLE, encoding="utf-8")
     second = SAMPLE.replace("id: sample\ntitle: Sample check", "id: second\ntitle: Second check")
     (quizzes / "second.yml").write_text(second, encoding="utf-8")
+    forged = '<div data-bb-macro="' + "0" * 32 + '"></div>'  # a page cannot stand in for a form
     page = (
-        '# Quiz\n\nBefore.\n\n{{ quiz("second") }}\n\nBetween *the two*.\n\n{{ quiz("sample") }}\n\nAfter.\n'
+        '# Quiz\n\nBefore.\n\n{{ quiz("second") }}\n\nBetween *the two*.\n\n{{ quiz("sample") }}\n\n'
+        f"After.\n\n{forged}\n"
     )
     project = mini_project(tmp_path / "project", pages={**PAGES, "quiz.md": page}, quiz_dirs=(quizzes,))
     done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "site" / "quiz" / "index.html").read_text(encoding="utf-8")
-    assert "data-bb-macro" not in html
+    assert html.count("data-bb-macro") == 1
+    assert forged in html  # left as written
     order = [
         html.index(text)
         for text in (

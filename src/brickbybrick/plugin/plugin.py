@@ -23,6 +23,7 @@ import html
 import json
 import logging
 import re
+import secrets
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -66,8 +67,9 @@ FORM_CONTROL = re.compile(r"<(?:input|textarea|select)\b", re.IGNORECASE)
 FORM_OPEN = re.compile(r"<form\b", re.IGNORECASE)
 # What a macro leaves in the Markdown: an empty raw-HTML block that Markdown passes through as it
 # is; its finished HTML replaces it after Markdown (parsing a whole form as raw HTML is slow).
+# Each marker has a random key: a page cannot write one that stands for anything.
 MARKER = '<div data-bb-macro="{}"></div>'
-MARKER_FOUND = re.compile(r'<div data-bb-macro="(\d+)"></div>')
+MARKER_FOUND = re.compile(r'<div data-bb-macro="([0-9a-f]{32})"></div>')
 
 
 @functools.cache
@@ -85,7 +87,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.help: helpfile.HelpData | None = None
         self.runtime: Runtime | None = None
         self.quiz_pages: dict[str, list[str]] = {}
-        self.macro_html: list[str] = []  # what each marker of the page being built stands for
+        self.macro_html: dict[str, str] = {}  # what each marker of the page being built stands for
         self.script_hashes: set[str] = set()
         self.root = Path.cwd()
         self.docs_dir = Path("docs")
@@ -240,7 +242,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
     @event_priority(100)  # before mkdocs-macros renders the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Know each page's quizzes; a call that cannot work fails with ``docs/page.md:LINE``."""
-        self.macro_html = []
+        self.macro_html = {}
         where = f"{self.docs_dir.name}/{page.file.src_uri}"
         source = page.file.content_string
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
@@ -296,8 +298,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
 
     def marker(self, html_text: str) -> str:
         """A block that stands for ``html_text`` in the Markdown until ``on_page_content``."""
-        self.macro_html.append(html_text)
-        return "\n\n" + MARKER.format(len(self.macro_html) - 1) + "\n\n"
+        key = secrets.token_hex(16)
+        self.macro_html[key] = html_text
+        return "\n\n" + MARKER.format(key) + "\n\n"
 
     def _runtime_tag(self, tag: str, page: Page) -> str:
         assert self.runtime is not None
@@ -320,8 +323,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The macros' HTML; form fields start switched off; the privacy notice tops quiz pages."""
-        html_text = MARKER_FOUND.sub(lambda match: self.macro_html[int(match[1])], html_text)
-        self.macro_html = []
+        html_text = MARKER_FOUND.sub(lambda match: self.macro_html.get(match[1], match[0]), html_text)
+        self.macro_html = {}
         html_text = self._off_without_script(html_text)
         notice = self.config.privacy_notice
         if not notice or page.file.src_uri not in self.quiz_pages:

@@ -321,6 +321,27 @@ def test_extension_imports_from_the_allowance_build(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_a_rebuild_reuses_compiled_templates_and_gzip_copies_and_writes_the_same_site(tmp_path: Path) -> None:
+    """The theme's templates compiled once (Jinja's bytecode cache) and the gzip copies, kept in
+    .cache/brickbybrick beside mkdocs.yml, give a second build the very same pages and copies."""
+    project = mini_project(tmp_path / "project", pages=PAGES)
+    for site in ("one", "two"):
+        done = build(project, tmp_path / site, "http://127.0.0.1:8000/")
+        assert done.returncode == 0, done.stderr
+    cache = project / ".cache" / "brickbybrick"
+    assert list((cache / "jinja").glob("*.cache"))
+    assert len(list((cache / "gzip").glob("*.gz"))) >= len(PAGES)
+    one = {
+        path.relative_to(tmp_path / "one"): path for path in (tmp_path / "one").rglob("*") if path.is_file()
+    }
+    two = {
+        path.relative_to(tmp_path / "two"): path for path in (tmp_path / "two").rglob("*") if path.is_file()
+    }
+    assert sorted(one) == sorted(two)
+    for name in (name for name in one if name.suffix in {".html", ".gz"}):
+        assert one[name].read_bytes() == two[name].read_bytes(), name
+
+
 def test_large_files_have_gzip_and_brotli_copies(built_site: Path) -> None:
     """Pyodide, the scripts and the pages have a .gz beside them (Pyodide a .br too) that decompress to the same bytes."""
     (wasm,) = (built_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm")

@@ -49,6 +49,27 @@ def test_every_page_has_no_violations(page: Page, real_site_pages: list[str]) ->
     assert found == {}, json.dumps(found, indent=1)
 
 
+@pytest.mark.usefixtures("scorer_held")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_hovered_buttons_and_links_keep_their_contrast(page: Page, real_site: str, scheme: str) -> None:
+    """Under the mouse, a quiz's button and a chapter's link still pass axe's contrast check."""
+    page.emulate_media(color_scheme=scheme)
+    page.goto(real_site + "builders/")
+    expect(page.locator("body")).to_have_attribute(
+        "data-md-color-scheme", "slate" if scheme == "dark" else "default"
+    )
+    quiz = QuizForm.first_on(page)
+    for target in (
+        quiz.form.get_by_role("button", name="Clear my answers"),
+        page.locator("article a[href]:not(.md-button)").first,
+    ):
+        target.scroll_into_view_if_needed()
+        target.hover()
+        page.wait_for_timeout(300)  # Material's colour transition (125 ms) has ended
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1)
+
+
 def test_quiz_result_and_missing_message_have_no_violations(page: Page, real_site: str) -> None:
     """A shown result and a shown missing-answers message pass axe too."""
     page.goto(real_site + "builders/")

@@ -596,16 +596,22 @@ def ready_note(browser: BrowserResults, kinds: Sequence[str], site: BuiltSite) -
     if browser.baseline_engine_cold and "cold" in kinds:
         bare, engine = median(ready(browser.baseline_cold)), median(ready(browser.baseline_engine_cold))
         scorer = median(ready(browser.quiz_cold))
-        stages_text += (
-            f" Installing and importing the engine costs the bare page {ms(engine - bare)} (cold), "
-            f"{(engine - bare) / max(1.0, scorer - bare):.0%} of the quiz page's {ms(scorer - bare)} over it; "
-            f"even done as plainly as that, the ratio would be {engine / bare:.2f}"
-            + (
-                f", so the engine's own start-up already uses more than the {READY_RATIO:.2f} allowance."
-                if engine / bare > READY_RATIO
-                else "."
+        if engine <= bare:
+            stages_text += (
+                f" Installing and importing the engine cost the bare page nothing measurable (its median, cold, "
+                f"{ms(engine)} against {ms(bare)} without: inside the noise)."
             )
-        )
+        else:
+            stages_text += (
+                f" Installing and importing the engine costs the bare page {ms(engine - bare)} (cold), "
+                f"{(engine - bare) / max(1.0, scorer - bare):.0%} of the quiz page's {ms(scorer - bare)} over it; "
+                f"even done as plainly as that, the ratio would be {engine / bare:.2f}"
+                + (
+                    f", so the engine's own start-up already uses more than the {READY_RATIO:.2f} allowance."
+                    if engine / bare > READY_RATIO
+                    else "."
+                )
+            )
     return f"**Ready ratio.** {stages_text} Why: {why}. Fix (in src/): {fix}."
 
 

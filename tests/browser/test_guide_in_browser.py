@@ -103,12 +103,10 @@ def test_on_a_quiz_page_search_waits_for_the_scorer_unless_the_reader_searches(
 def test_on_a_quiz_page_search_starts_once_the_scorer_is_ready(page: Page, real_site: str) -> None:
     """When the scorer is ready, the search index is built without the reader asking, and search answers."""
     requested = search_worker_requests(page)
-    page.goto(real_site + "pillars/")
-    expect(QuizForm(page, "safety-check").state).to_have_attribute("data-status", "ready", timeout=60_000)
-    for _ in range(50):  # the worker is created as the scorer settles; its script is requested soon after
-        if requested:
-            break
-        page.wait_for_timeout(100)
+    # The worker is created as the scorer settles; its script is requested soon after.
+    with page.expect_request(SEARCH_WORKER, timeout=60_000):
+        page.goto(real_site + "pillars/")
+        expect(QuizForm(page, "safety-check").state).to_have_attribute("data-status", "ready", timeout=60_000)
     assert len(requested) == 1
     search = page.get_by_role("textbox", name="Search")
     search.click()

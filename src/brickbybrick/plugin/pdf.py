@@ -38,6 +38,8 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from brickbybrick.plugin.runtime import cache_dir
+
 __all__ = [
     "QUIET_FLAGS",
     "SKIP_ENV",
@@ -123,12 +125,6 @@ def source_digest(sources: Iterable[Path], chromium: Path, *settings: object) ->
     return digest.hexdigest()[:12]
 
 
-def _cache_dir(config: Any) -> Path | None:
-    if not config.get("config_file_path"):
-        return None
-    return Path(config["config_file_path"]).resolve().parent / ".cache" / "brickbybrick"
-
-
 def cache_path(config: Any, page_text: str, chromium: Path, sources: str = "any") -> Path | None:
     """Where a PDF of exactly this page, its styles and scripts, and this Chromium is kept.
 
@@ -136,7 +132,7 @@ def cache_path(config: Any, page_text: str, chromium: Path, sources: str = "any"
     beside ``mkdocs.yml`` (like Material's own plugins cache their work in ``.cache/``).
     The page is hashed as the build rendered it (the file is rewritten later in the build).
     """
-    cache = _cache_dir(config)
+    cache = cache_dir(config)
     if cache is None:
         return None
     site = Path(config["site_dir"])
@@ -150,7 +146,7 @@ def cache_path(config: Any, page_text: str, chromium: Path, sources: str = "any"
 
 def probably_cached(config: Any, sources: str) -> bool:
     """Is a PDF made from the same sources cached (so that Chromium need not start early)?"""
-    cache = _cache_dir(config)
+    cache = cache_dir(config)
     return cache is not None and any(cache.glob(f"worksheet-{sources}-*.pdf"))
 
 

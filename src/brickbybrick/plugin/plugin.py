@@ -43,7 +43,14 @@ from brickbybrick import engine, helpfile, render
 from brickbybrick.plugin import compress, csp, pdf
 from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls, unsafe_html
-from brickbybrick.plugin.runtime import PACKAGE_DIR, Runtime, RuntimeFilesError, prepare, scorer_modules
+from brickbybrick.plugin.runtime import (
+    PACKAGE_DIR,
+    Runtime,
+    RuntimeFilesError,
+    cache_dir,
+    prepare,
+    scorer_modules,
+)
 from brickbybrick.quizfile import QuizError, load_quizzes, markdown_to_html
 
 if TYPE_CHECKING:
@@ -160,12 +167,6 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if self._browser is not None:  # its tab opens in the thread that will print
             self._tab = self._print_thread().submit(self._browser.open_tab)
 
-    def _cache_dir(self, name: str) -> Path:
-        """``.cache/brickbybrick/<name>/`` beside ``mkdocs.yml`` (made if missing)."""
-        path = self.root / ".cache" / "brickbybrick" / name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
     def _relative(self, path: Path) -> str:
         try:
             return path.relative_to(self.root).as_posix()
@@ -240,8 +241,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         page's Markdown is rendered by now; only the order in which the pages are written changes
         (the navigation is made already), so that the PDF prints while the other pages build.
         """
-        if env.bytecode_cache is None and config.config_file_path:
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._cache_dir("jinja")))
+        if env.bytecode_cache is None and (compiled := cache_dir(config, "jinja")) is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
         worksheet = (
             files.get_file_from_path(self.config.worksheet.page) if self.config.worksheet.page else None
         )
@@ -453,8 +455,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             rewritten.write_text(csp.set_meta_policy(text, self.script_hashes), encoding="utf-8")
             rewritten.replace(page)  # whole: Chromium may be loading the worksheet page meanwhile
         (site_dir / "_headers").write_text(csp.headers_file(self.script_hashes), encoding="utf-8")
-        cache = self.root / ".cache" / "brickbybrick" / "gzip" if config.config_file_path else None
-        compress.precompress(site_dir, cache)  # while the PDF prints (a PDF is not compressed)
+        compress.precompress(site_dir, cache_dir(config, "gzip"))  # while the PDF prints
         if self._pdf is not None:
             self._pdf.result()  # raises the PluginError of a failed print
             self._pdf = None

@@ -20,6 +20,7 @@ import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import brickbybrick
 
@@ -98,6 +99,14 @@ def verify_pyodide(directory: Path, *, trimmed: bool = True) -> str:
                 f"Pyodide's {name} in {directory} is not the pinned Pyodide {pinned['version']} (sha256 differs)"
             )
     return str(pinned["version"])
+
+
+def cache_dir(config: Any, name: str = "") -> Path | None:
+    """``.cache/brickbybrick/<name>`` beside ``mkdocs.yml`` (the worksheet PDF, gzip copies,
+    compiled templates), or None for a build without a config file."""
+    if not config.get("config_file_path"):
+        return None
+    return Path(config["config_file_path"]).resolve().parent / ".cache" / "brickbybrick" / name
 
 
 def link_or_copy(source: Path, target: Path) -> None:

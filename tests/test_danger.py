@@ -68,6 +68,86 @@ def top_heading(bands: list[engine.Band]) -> str:
     return max(bands, key=lambda band: band["max"])["heading"]
 
 
+def assert_no_score_anywhere(
+    spec: engine.Spec, answers: dict[str, int], result: engine.Result, html: str
+) -> None:
+    """No figure, bar or band in the whole result: every score shows its if_critical text or is set aside."""
+    assert result["danger"] is True
+    summaries = [result["overall"], *result["subscales"]] if result["overall"] else []
+    assert summaries, "a complete form gives scores"
+    assert {summary["band"]["state"] for summary in summaries} <= {"critical", "set_aside"}
+    assert "bb-bar" not in html
+    assert "bb-score__value" not in html
+    assert not re.search(r"\d+ out of 100", html)
+    for bands in [spec["overall"]["bands"], *(sub["bands"] for sub in spec["subscales"])]:
+        assert f'<span class="bb-score__band">{top_heading(bands)}</span>' not in html
+    assert result["focus_areas"] == []
+    # An extension beside danger only points to help: what it returns itself, before the engine's filter.
+    interpret = engine._load_extension(spec)
+    if interpret is not None:
+        notes = interpret(result, dict(answers))
+        assert all(note.get("help_link") for note in notes), notes
+
+
+def pattern_cases() -> list[object]:
+    """Each pattern met exactly: ``count`` of its items at the threshold, the rest at their safest."""
+    cases = []
+    for quiz_id, spec in QUIZZES.items():
+        scopes = [(sub["id"], sub.get("critical")) for sub in spec["subscales"]]
+        scopes.append(("overall", spec["overall"].get("critical")))
+        for scope, rule in scopes:
+            if rule:
+                cases.append(pytest.param(quiz_id, scope, id=f"{quiz_id}-{scope}-pattern"))
+    return cases
+
+
+PATTERNS = pattern_cases()
+
+
+def test_the_safety_check_counts_control_as_a_pattern() -> None:
+    """Coercive control is caught as a pattern of answers, not only by single items."""
+    assert any(case.values[0] == "safety-check" for case in PATTERNS)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("quiz_id", "scope"), PATTERNS)
+def test_a_pattern_met_puts_danger_first(quiz_id: str, scope: str) -> None:
+    """A pattern met with no single critical answer opens the result with help and shows no score anywhere."""
+    spec = render.browser_spec(QUIZZES[quiz_id], href, HELP_HREF)
+    rule = (
+        spec["overall"]["critical"]
+        if scope == "overall"
+        else next(sub["critical"] for sub in spec["subscales"] if sub["id"] == scope)
+    )
+    assert rule is not None
+    threshold = {key: value for key, value in rule.items() if key != "count"}
+    answers = {item["id"]: safest(spec, item) for item in spec["items"]}
+    counted = [item for item in spec["items"] if scope in ("overall", item["subscale"])]
+    hits = 0
+    for item in counted:
+        values = [point["value"] for point in spec["scales"][item["scale"]]["points"]]
+        # The least alarming answer that still counts towards the pattern and is not critical alone.
+        counting = [
+            v
+            for v in values
+            if engine.is_critical({"critical": threshold}, v) and not engine.is_critical(item, v)
+        ]
+        if counting and hits < rule["count"]:
+            answers[item["id"]] = min(counting, key=lambda v: abs(v - answers[item["id"]]))
+            hits += 1
+    assert hits == rule["count"], "the pattern can be met without a single critical answer"
+    result = engine.score(spec, answers)
+    html = engine.render_result_html(result, spec)
+    assert result["critical"] == []
+    assert scope in [pattern["id"] for pattern in result["patterns"]]
+    links = re.findall(r'<a href="([^"]*)"', html)
+    assert links[0] == HELP_HREF
+    assert [link for link in links if COUPLES_WORK.search(link)] == []
+    assert_no_score_anywhere(spec, answers, result, html)
+    # One answer fewer is no pattern.
+    last = next(item for item in reversed(counted) if answers[item["id"]] != safest(spec, item))
+    assert engine.score(spec, {**answers, last["id"]: safest(spec, last)})["patterns"] == []
+
+
 @pytest.mark.parametrize(("quiz_id", "item_id", "value"), CASES)
 def test_one_critical_answer_puts_danger_first(quiz_id: str, item_id: str, value: int) -> None:
     """The alert opens the result, its first link is help, no top band shows, no couples work is offered."""
@@ -82,11 +162,7 @@ def test_one_critical_answer_puts_danger_first(quiz_id: str, item_id: str, value
     assert links[0] == HELP_HREF
     assert [link for link in links if COUPLES_WORK.search(link)] == []
 
-    item = next(item for item in spec["items"] if item["id"] == item_id)
-    subscale = next(sub for sub in spec["subscales"] if sub["id"] == item["subscale"])
-    for bands in (spec["overall"]["bands"], subscale["bands"]):
-        assert f'<span class="bb-score__band">{top_heading(bands)}</span>' not in html
-    assert result["focus_areas"] == []
+    assert_no_score_anywhere(spec, answers, result, html)
 
 
 @pytest.mark.parametrize("quiz_id", sorted(QUIZZES))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from brickbybrick import render
 from brickbybrick.engine import (
     DEFAULT_IF_CRITICAL,
+    SET_ASIDE,
     EngineError,
     Spec,
     item_score,
@@ -29,6 +30,7 @@ from brickbybrick.quizfile import load_quiz
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOSTILE = '<script>alert(1)</script> " onmouseover="alert(1)'
 CRIT = DEFAULT_IF_CRITICAL["heading"]
+SET = SET_ASIDE["heading"]
 PROPERTIES = settings(max_examples=200, deadline=None, database=None)
 
 
@@ -154,12 +156,13 @@ def test_percent(raw: int, low: int, high: int, expected: int) -> None:
     ("answers", "calm", "safe", "overall"),
     [
         # (raw, percent, band heading) for calm, safe and overall; c2 and s2 are reverse-keyed.
-        # s2 >= 2 and s1 == 0 are critical: then "safe" and the overall show no band.
-        (sample_answers(4, 4, 4, 4), (4, 50, "Middle"), (4, 50, CRIT), (8, 50, CRIT)),
+        # s2 >= 2 and s1 == 0 are critical: then "safe" and the overall show their if_critical
+        # text and "calm" is set aside: no score of the quiz shows a band.
+        (sample_answers(4, 4, 4, 4), (4, 50, SET), (4, 50, CRIT), (8, 50, CRIT)),
         (sample_answers(4, 0, 4, 0), (8, 100, "High"), (8, 100, "High"), (16, 100, "High")),
-        (sample_answers(0, 4, 0, 4), (0, 0, "Low"), (0, 0, CRIT), (0, 0, CRIT)),
+        (sample_answers(0, 4, 0, 4), (0, 0, SET), (0, 0, CRIT), (0, 0, CRIT)),
         (sample_answers(3, 1, 2, 1), (6, 75, "High"), (5, 63, "Middle"), (11, 69, "Middle")),
-        (sample_answers(1, 3, 2, 2), (2, 25, "Low"), (4, 50, CRIT), (6, 38, CRIT)),
+        (sample_answers(1, 3, 2, 2), (2, 25, SET), (4, 50, CRIT), (6, 38, CRIT)),
         (sample_answers(1, 3, 1, 1), (2, 25, "Low"), (4, 50, "Middle"), (6, 38, "Low")),
     ],
 )
@@ -192,7 +195,7 @@ def test_band_carries_rendered_feedback() -> None:
     assert result["overall"]["band"] == {
         "heading": "High",
         "feedback_html": "<p>High <strong>feedback</strong>.</p>",
-        "critical": False,
+        "state": "band",
     }
 
 
@@ -547,7 +550,7 @@ def test_property_one_band_per_subscale(case: tuple[dict[str, Any], dict[str, An
         assert summary["band"] == {
             "heading": holding[0]["heading"],
             "feedback_html": holding[0]["feedback_html"],
-            "critical": False,
+            "state": "band",
         }
 
 
@@ -598,15 +601,15 @@ def test_recommendation_critical_modes(answers: dict[str, int], texts: list[str]
 @pytest.mark.parametrize(
     ("answers", "risk", "calm", "overall"),
     [
-        ({"r1": 4, "r2": 4, "c1": 4}, "Risk first", "100-100", "Safety first"),
-        ({"r1": 4, "r2": 0, "c1": 0}, "Risk first", "0-49", "Safety first"),
+        ({"r1": 4, "r2": 4, "c1": 4}, "Risk first", SET, "Safety first"),
+        ({"r1": 4, "r2": 0, "c1": 0}, "Risk first", SET, "Safety first"),
         ({"r1": 3, "r2": 4, "c1": 4}, "50-100", "100-100", "50-100"),
     ],
 )
 def test_critical_answer_replaces_bands_of_its_subscale_and_overall(
     answers: dict[str, int], risk: str, calm: str, overall: str
 ) -> None:
-    """A critical answer replaces the band of its own subscale and of the overall score, no other."""
+    """A critical answer replaces the band of its subscale and the overall score; every other score is set aside."""
     spec = danger_spec()
     spec["subscales"][1]["bands"] = [
         {"min": 0, "max": 49, "heading": "0-49", "feedback_html": ""},
@@ -618,15 +621,16 @@ def test_critical_answer_replaces_bands_of_its_subscale_and_overall(
     assert subscales["risk"]["band"]["heading"] == risk
     assert subscales["calm"]["band"]["heading"] == calm
     assert result["overall"]["band"]["heading"] == overall
-    assert subscales["risk"]["band"]["critical"] is (risk == "Risk first")
+    assert subscales["risk"]["band"]["state"] == ("critical" if risk == "Risk first" else "band")
+    assert subscales["calm"]["band"]["state"] == ("set_aside" if risk == "Risk first" else "band")
 
 
 def test_critical_without_replacement_text_shows_neutral_default() -> None:
     """A quiz that declares no ``if_critical`` still never shows a band beside a critical answer."""
     result = score(SAMPLE, sample_answers(4, 0, 4, 4))  # s2 = 4 is critical, every score at its top
-    assert by_id(result)["safe"]["band"] == {**DEFAULT_IF_CRITICAL, "critical": True}
-    assert result["overall"]["band"] == {**DEFAULT_IF_CRITICAL, "critical": True}
-    assert by_id(result)["calm"]["band"]["heading"] == "High"
+    assert by_id(result)["safe"]["band"] == {**DEFAULT_IF_CRITICAL, "state": "critical"}
+    assert result["overall"]["band"] == {**DEFAULT_IF_CRITICAL, "state": "critical"}
+    assert by_id(result)["calm"]["band"] == {**SET_ASIDE, "state": "set_aside"}
 
 
 @pytest.mark.parametrize(
@@ -667,14 +671,19 @@ def test_extension_note_can_link_to_help() -> None:
 def test_property_no_band_beside_a_critical_answer(
     case: tuple[dict[str, Any], dict[str, Any]], data: st.DataObject
 ) -> None:
-    """Whatever the scores, once an item is answered critically neither its subscale nor the overall shows a band."""
+    """Whatever the scores, once an item is answered critically no score of the quiz shows a band, figure or bar."""
     spec, answers = case
     item = data.draw(st.sampled_from(spec["items"]))
     item["critical"] = {"at_or_above": answers[item["id"]]}
     result = score(spec, answers)
-    assert result["overall"]["band"]["critical"] is True
-    assert by_id(result)[item["subscale"]]["band"]["critical"] is True
+    assert result["danger"] is True
+    assert result["overall"]["band"]["state"] == "critical"
+    assert by_id(result)[item["subscale"]]["band"]["state"] == "critical"
+    assert {sub["band"]["state"] for sub in result["subscales"]} <= {"critical", "set_aside"}
     assert result["focus_areas"] == []
+    html = render_result_html(result, spec)
+    assert "bb-bar" not in html
+    assert "bb-score__value" not in html
 
 
 @pytest.mark.parametrize("raised", ["SystemExit(2)", "KeyError('x')", "RecursionError()"])
@@ -688,3 +697,97 @@ def test_score_json_returns_an_extension_crash_as_data(raised: str) -> None:
     out = json.loads(score_json(json.dumps(spec), json.dumps({"q": 1})))
     assert out["ok"] is False
     assert out["error"].split(":")[0] == raised.split("(")[0]
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def pattern_spec(rule: dict[str, int], *, on: str = "control") -> Spec:
+    """Four ``control`` items with no threshold of their own, one ``calm`` item; ``rule`` on ``on``."""
+    spec = danger_spec()
+    spec["items"] = [
+        {
+            "id": f"k{n}",
+            "text": f"Control {n}",
+            "scale": "five",
+            "subscale": "control",
+            "reverse": True,
+            "critical": None,
+        }
+        for n in range(1, 5)
+    ] + [
+        {"id": "c1", "text": "Calm", "scale": "five", "subscale": "calm", "reverse": False, "critical": None}
+    ]
+    spec["subscales"] = [
+        {**spec["subscales"][0], "id": "control", "label": "Control"},
+        {**spec["subscales"][1]},
+    ]
+    if on == "overall":
+        spec["overall"]["critical"] = rule  # type: ignore[typeddict-unknown-key]
+    else:
+        spec["subscales"][0]["critical"] = rule  # type: ignore[typeddict-unknown-key]
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("rule", "answers", "met"),
+    [
+        ({"count": 3, "at_or_above": 2}, [2, 2, 2, 0], True),  # three at "a few times": the pattern
+        ({"count": 3, "at_or_above": 2}, [2, 2, 1, 4], True),  # the fourth at 4 counts too
+        ({"count": 3, "at_or_above": 2}, [2, 2, 1, 1], False),  # two are not a pattern
+        ({"count": 3, "at_or_above": 2}, [2, 2, None, None], False),  # blanks never count
+        ({"count": 2, "at_or_below": 1}, [1, 0, 4, 4], True),
+        ({"count": 2, "at_or_below": 1}, [1, 2, 4, 4], False),
+    ],
+)
+def test_pattern_met_counts_raw_answers(rule: dict[str, int], answers: list[int | None], met: bool) -> None:
+    """A pattern is met when ``count`` of its items are answered at or beyond the threshold, judged raw."""
+    spec = pattern_spec(rule)
+    given = {f"k{n}": value for n, value in enumerate(answers, start=1) if value is not None}
+    result = score(spec, {**given, "c1": 4})
+    assert result["danger"] is met
+    assert result["patterns"] == ([{"id": "control", "label": "Control"}] if met else [])
+    assert result["critical"] == []  # no single answer is critical
+
+
+def test_pattern_puts_danger_first_in_the_whole_result() -> None:
+    """A met pattern opens the result with help, shows its ``if_critical`` text and no figure anywhere."""
+    spec = pattern_spec({"count": 3, "at_or_above": 2})
+    spec["help"] = {**spec["help"], "href": "../help/"}
+    result = score(spec, {"k1": 2, "k2": 3, "k3": 2, "k4": 0, "c1": 4})
+    assert by_id(result)["control"]["band"]["heading"] == "Risk first"
+    assert by_id(result)["calm"]["band"]["state"] == "set_aside"
+    assert result["overall"]["band"]["heading"] == "Safety first"
+    assert result["help"] == {"text": "Get help", "href": "../help/"}
+    assert result["focus_areas"] == []
+    assert [rec["text"] for rec in result["recommendations"]] == ["only", "show"]  # overall 65: not below 50
+    html = render_result_html(result, spec)
+    assert html.index('<a href="../help/">Get help</a>') == html.index("<a ")
+    assert "bb-bar" not in html
+    assert "out of 100" not in html
+
+
+def test_overall_pattern_counts_every_item() -> None:
+    """A pattern on ``overall`` counts items of every subscale."""
+    spec = pattern_spec({"count": 2, "at_or_above": 4}, on="overall")
+    assert score(spec, {"k1": 4, "k2": 0, "k3": 0, "k4": 0, "c1": 4})["patterns"] == [
+        {"id": "overall", "label": "Overall"}
+    ]
+    assert score(spec, {"k1": 4, "k2": 0, "k3": 0, "k4": 0, "c1": 3})["danger"] is False
+
+
+@pytest.mark.parametrize("help_link", [True, False])
+def test_extension_notes_beside_danger_must_point_to_help(help_link: bool) -> None:
+    """Beside a critical answer only an extension's notes that link to help are kept; without danger, all are."""
+    spec = danger_spec()
+    spec["extension"] = {
+        "filename": "advice.py",
+        "source": (
+            "def interpret(result, answers):\n"
+            f"    return [{{'heading': 'Talk at a calm moment', 'text': 'Talk it over.', 'help_link': {help_link}}}]\n"
+        ),
+    }
+    calm = score(spec, {"r1": 0, "r2": 0, "c1": 0})
+    danger = score(spec, {"r1": 4, "r2": 0, "c1": 0})
+    assert [note["heading"] for note in calm["notes"]] == ["Talk at a calm moment"]
+    assert [note["heading"] for note in danger["notes"]] == (["Talk at a calm moment"] if help_link else [])

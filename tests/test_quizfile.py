@@ -127,8 +127,28 @@ INVALID_CASES = [
         "quizzes/sample.yml:34: extension: scoring a sample failed: EngineError: sample.py: defines no function interpret(result, answers)",
     ),
     (
+        "pattern-count-too-high",
+        "quizzes/sample.yml:22: subscales[1].critical.count: expected 1 to 2 (the number of items it counts), got 3",
+    ),
+    (
+        "pattern-not-a-value",
+        "quizzes/sample.yml:16: subscales[0].critical.at_or_above: 7 is not a value of scale 'frequency' of item 'c1' (expected one of: 0, 1, 2, 3, 4)",
+    ),
+    (
+        "pattern-both",
+        "quizzes/sample.yml:16: subscales[0].critical: expected exactly one of: at_or_above, at_or_below",
+    ),
+    (
+        "pattern-no-count",
+        "quizzes/sample.yml:16: subscales[0].critical: missing required key 'subscales[0].critical.count'",
+    ),
+    (
+        "overall-pattern-zero",
+        "quizzes/sample.yml:30: overall.critical.count: expected 1 to 4 (the number of items it counts), got 0",
+    ),
+    (
         "if-critical-no-critical-items",
-        "quizzes/sample.yml:16: subscales[0].if_critical: never shown: no item of subscale 'calm' has a critical answer",
+        "quizzes/sample.yml:16: subscales[0].if_critical: never shown: no item of subscale 'calm' has a critical answer (and it has no pattern)",
     ),
     (
         "overall-if-critical-no-critical",
@@ -544,3 +564,24 @@ def test_mean_bands_end_at_the_rounded_highest_mean(tmp_path: Path) -> None:
         load_quiz(path, display_name="quizzes/mixed.yml")
     path.write_text(path.read_text(encoding="utf-8").replace("3.66", "3.67"), encoding="utf-8")
     assert load_quiz(path)["overall"]["bands"][1]["max"] == 3.67
+
+
+def test_pattern_alone_makes_a_quiz_critical(tmp_path: Path) -> None:
+    """A subscale pattern is enough for ``if_critical`` texts and help: no item needs its own threshold."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace(", critical: {at_or_below: 0}", "").replace(", critical: {at_or_above: 2}", "")
+    text = text.replace(
+        "  - id: calm\n    label: Calm\n",
+        "  - id: calm\n    label: Calm\n    critical: {count: 2, at_or_above: 3}\n"
+        "    if_critical: {heading: A pattern, feedback: Talk to someone.}\n",
+    )
+    path = tmp_path / "sample.yml"
+    path.write_text(text, encoding="utf-8")
+    spec = load_quiz(path, help_data=HELP, require_help=True)
+    assert spec["subscales"][0]["critical"] == {"count": 2, "at_or_above": 3}
+    assert spec["subscales"][0]["if_critical"] == {
+        "heading": "A pattern",
+        "feedback_html": "<p>Talk to someone.</p>",
+    }
+    assert spec["help"] is not None
+    assert not any(item["critical"] for item in spec["items"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,15 @@ def test_hostile_spec_json_round_trips() -> None:
         "help": {**HOSTILE["help"], "href": HOSTILE_HREF} if HOSTILE["help"] else None,
     }
     assert spec_of(page) == expected
+
+
+def test_pattern_options_carry_their_pattern_and_count() -> None:
+    """Options at or beyond a pattern's threshold name the pattern and its count, so the page can show help early."""
+    spec = load_quiz(FIXTURES / "quizzes" / "sample.yml")
+    spec["subscales"][0]["critical"] = {"count": 2, "at_or_above": 3}
+    html = render_quiz(spec, help_panel='<div class="bb-help">help</div>')
+    calm = re.findall(r'<input[^>]*name="c1"[^>]*>', html)
+    marked = [tag for tag in calm if 'data-pattern="calm" data-pattern-count="2"' in tag]
+    assert [re.search(r'value="(\d)"', tag).group(1) for tag in marked] == ["3", "4"]  # type: ignore[union-attr]
+    assert 'data-pattern="calm"' not in "".join(re.findall(r'<input[^>]*name="s1"[^>]*>', html))
+    assert '<div class="bb-help">help</div>' in html

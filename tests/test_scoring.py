@@ -294,7 +294,7 @@ def test_critical_answer_hides_every_figure_even_prorated() -> None:
     spec["items"][0]["critical"] = {"at_or_above": 3}
     result = score(spec, {"q0": 3, "q1": 3, "q2": 3})  # q3 blank, within the limit
     assert result["complete"] is True
-    assert result["overall"]["band"]["critical"] is True
+    assert result["overall"]["band"]["state"] == "critical"
     html = render_result_html(result, spec)
     assert html.index("bb-result__alert") < html.index("bb-result__title")
     assert "bb-score__value" not in html

@@ -20,11 +20,15 @@ Rules:
   items (and the answered items' mean); on items of different scales, the answered items'
   place in their range carried to the whole range. More blanks give no scores at all;
 * critical answers (at or beyond an item's threshold, judged on the raw answer) are flagged
-  whether or not the form is complete, and **danger comes first**: with any critical answer the
-  help alert opens the result (its first link is the help page), the overall score and every
-  subscale holding a critical answer show their ``if_critical`` text instead of a band (never
-  the top band) and no figure, and recommendations follow their ``critical`` rule (``hide`` by
-  default, ``only`` or ``show``);
+  whether or not the form is complete. A subscale or the overall score can be critical by a
+  **pattern** too: ``count`` or more of its items answered at or beyond a threshold (coercive
+  control is a pattern no single answer shows);
+* **danger comes first, in the whole result**: with any critical answer or pattern, the help
+  alert opens the result (its first link is the help page) and *no* score shows a figure, a
+  bar or a band: the overall score and every critical subscale show their ``if_critical``
+  text, the others only their label and a neutral line (``set_aside``); recommendations follow
+  their ``critical`` rule (``hide`` by default, ``only`` or ``show``), an extension's notes
+  are kept only when they point to help, and the worksheet gets no focus areas;
 * a quiz without subscales has one score, the overall one.
 """
 
@@ -83,9 +87,18 @@ class SubscaleSpec(TypedDict):
     bands: list[Band]
     if_critical: Replacement | None
     focus: bool
+    critical: NotRequired[PatternRule | None]
 
 
 class CriticalRule(TypedDict, total=False):
+    at_or_above: int
+    at_or_below: int
+
+
+class PatternRule(TypedDict, total=False):
+    """A scale is critical when ``count`` or more of its items are answered at or beyond the threshold."""
+
+    count: int
     at_or_above: int
     at_or_below: int
 
@@ -103,6 +116,7 @@ class OverallSpec(TypedDict):
     label: str
     bands: list[Band]
     if_critical: Replacement | None
+    critical: NotRequired[PatternRule | None]
 
 
 CriticalMode = Literal["hide", "only", "show"]
@@ -169,12 +183,17 @@ class ItemRef(TypedDict):
     text: str
 
 
+#: What a score shows: its ``band`` (with figures and a bar); its ``if_critical`` text (the
+#: score is critical); or, beside danger elsewhere in the quiz, only a neutral line (``set_aside``).
+ShownState = Literal["band", "critical", "set_aside"]
+
+
 class Shown(TypedDict):
-    """The heading and feedback shown for a score: its band, or its ``if_critical`` text."""
+    """The heading and feedback shown for a score, and which of the three it is."""
 
     heading: str
     feedback_html: str
-    critical: bool
+    state: ShownState
 
 
 class Summary(TypedDict):
@@ -215,21 +234,29 @@ class FocusArea(TypedDict):
     percent: int
 
 
+class PatternRef(TypedDict):
+    id: str  # a subscale id, or "overall"
+    label: str
+
+
 class Result(TypedDict):
     """What :func:`score` returns (and an extension's ``interpret`` receives).
 
     ``complete`` says the answers give scores: every item answered, or no more left blank
     than ``scoring.missing`` allows (then ``prorated`` is true). ``missing`` lists the
-    unanswered items either way.
+    unanswered items either way. ``danger`` is true when any answer is critical or any
+    pattern is met (``critical`` and ``patterns`` say which): then no score shows a figure.
     """
 
     quiz: str
     title: str
     complete: bool
     prorated: bool
+    danger: bool
     scoring: ScoringSpec
     missing: list[ItemRef]
     critical: list[ItemRef]
+    patterns: list[PatternRef]
     help: Link | None
     overall: Summary | None
     subscales: list[SubscaleResult]
@@ -246,6 +273,11 @@ DEFAULT_IF_CRITICAL: Replacement = {
 }
 #: The alert for a critical answer when a quiz names no help of its own.
 DEFAULT_ALERT_HTML = "<p><strong>One or more of your answers needs attention before any score.</strong></p>"
+#: What a score that holds no critical answer shows beside danger elsewhere in the quiz.
+SET_ASIDE: Replacement = {
+    "heading": "No score shown",
+    "feedback_html": "<p>Scores are set aside while the note above matters most.</p>",
+}
 DEFAULT_DISCLAIMER = "Your answers were scored on this device and were not sent or stored."
 #: How a quiz without a ``scoring`` block is scored: percents only, every item answered.
 DEFAULT_SCORING: ScoringSpec = {"show": ["percent"], "bands_on": "percent", "missing": 0}
@@ -308,15 +340,23 @@ def _band(bands: list[Band], value: float) -> Shown:
     if not below:
         raise EngineError(f"no band covers {_number(value)}")
     band = max(below, key=lambda band: band["min"])
-    return {"heading": band["heading"], "feedback_html": band["feedback_html"], "critical": False}
+    return {"heading": band["heading"], "feedback_html": band["feedback_html"], "state": "band"}
 
 
-def _shown(bands: list[Band], value: float, replacement: Replacement | None, critical: bool) -> Shown:
-    """The band for ``value``; with a critical answer, the replacement text instead (never a band)."""
-    if not critical:
-        return _band(bands, value)
-    text = replacement or DEFAULT_IF_CRITICAL
-    return {"heading": text["heading"], "feedback_html": text["feedback_html"], "critical": True}
+def _shown(
+    bands: list[Band], value: float, replacement: Replacement | None, critical: bool, danger: bool
+) -> Shown:
+    """The band for ``value``; a critical score's replacement text; beside danger, a neutral line."""
+    if critical:
+        text = replacement or DEFAULT_IF_CRITICAL
+        return {"heading": text["heading"], "feedback_html": text["feedback_html"], "state": "critical"}
+    if danger:
+        return {
+            "heading": SET_ASIDE["heading"],
+            "feedback_html": SET_ASIDE["feedback_html"],
+            "state": "set_aside",
+        }
+    return _band(bands, value)
 
 
 def is_critical(item: ItemSpec | Mapping[str, Any], value: int) -> bool:
@@ -327,6 +367,23 @@ def is_critical(item: ItemSpec | Mapping[str, Any], value: int) -> bool:
     if "at_or_above" in rule:
         return bool(value >= rule["at_or_above"])
     return bool(value <= rule["at_or_below"])
+
+
+def pattern_met(rule: PatternRule | None, items: list[ItemSpec], answers: Mapping[str, int]) -> bool:
+    """Whether ``count`` or more of ``items`` are answered at or beyond the rule's threshold (raw answers)."""
+    if not rule:
+        return False
+    threshold: CriticalRule = (
+        {"at_or_above": rule["at_or_above"]}
+        if "at_or_above" in rule
+        else {"at_or_below": rule["at_or_below"]}
+    )
+    hits = sum(
+        1
+        for item in items
+        if item["id"] in answers and is_critical({"critical": threshold}, answers[item["id"]])
+    )
+    return hits >= rule["count"]
 
 
 def recommendation_shown(rec: RecommendationSpec, values: Mapping[str, float], critical: bool) -> bool:
@@ -402,7 +459,7 @@ def _summary(
         "answered": answered,
         "prorated": prorated,
         "label": label,
-        "band": {"heading": "", "feedback_html": "", "critical": False},
+        "band": {"heading": "", "feedback_html": "", "state": "band"},
     }
     unit = scoring_of(spec)["bands_on"]
     return summary, summary["percent"] if unit == "percent" else summary[unit]
@@ -450,6 +507,10 @@ def _extension_notes(spec: Spec, result: Result, answers: dict[str, int]) -> lis
         checked.append(
             {"heading": note["heading"], "text": note["text"], "help_link": note.get("help_link", False)}
         )
+    if result["danger"]:
+        # Beside danger an extension may only point to help: advice for two (a calm talk, a
+        # check-in) can put a reader at risk, whatever the extension's author meant.
+        checked = [note for note in checked if note["help_link"]]
     return checked
 
 
@@ -468,6 +529,19 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     critical_ids = {
         item["id"] for item in spec["items"] if item["id"] in parsed and is_critical(item, parsed[item["id"]])
     }
+    groups = {
+        sub["id"]: [item for item in spec["items"] if item["subscale"] == sub["id"]]
+        for sub in spec["subscales"]
+    }
+    patterns: list[PatternRef] = [
+        {"id": sub["id"], "label": sub["label"]}
+        for sub in spec["subscales"]
+        if pattern_met(sub.get("critical"), groups[sub["id"]], parsed)
+    ]
+    if pattern_met(spec["overall"].get("critical"), spec["items"], parsed):
+        patterns.append({"id": "overall", "label": spec["overall"]["label"]})
+    pattern_ids = {pattern["id"] for pattern in patterns}
+    danger = bool(critical_ids or patterns)
     help_spec = spec.get("help")
     missing = _refs(spec, lambda item: item["id"] not in parsed)
     result: Result = {
@@ -475,6 +549,7 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
         "title": spec["title"],
         "complete": False,
         "prorated": False,
+        "danger": danger,
         "scoring": {
             "show": list(scoring["show"]),
             "bands_on": scoring["bands_on"],
@@ -482,9 +557,10 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
         },
         "missing": missing,
         "critical": _refs(spec, lambda item: item["id"] in critical_ids),
+        "patterns": patterns,
         "help": (
             {"text": help_spec["link_text"], "href": help_spec.get("href", help_spec["page"])}
-            if critical_ids and help_spec
+            if danger and help_spec
             else None
         ),
         "overall": None,
@@ -500,7 +576,7 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     scored = _summary(spec, spec["items"], parsed, overall["label"])
     subscales: list[tuple[SubscaleSpec, list[ItemSpec], Summary, float]] = []
     for subscale in spec["subscales"]:
-        items = [item for item in spec["items"] if item["subscale"] == subscale["id"]]
+        items = groups[subscale["id"]]
         sub_scored = _summary(spec, items, parsed, subscale["label"])
         if sub_scored is None:
             return result  # no answer to prorate from: no scores at all (the build prevents it)
@@ -511,12 +587,13 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     result["complete"] = True
     result["prorated"] = bool(missing)
     summary, value = scored
-    summary["band"] = _shown(overall["bands"], value, overall.get("if_critical"), bool(critical_ids))
+    # The overall score stands for the whole quiz: any danger makes it critical.
+    summary["band"] = _shown(overall["bands"], value, overall.get("if_critical"), danger, danger)
     result["overall"] = summary
     values = {"overall": value}
     for subscale, items, sub_summary, value in subscales:
-        hit = any(item["id"] in critical_ids for item in items)
-        sub_summary["band"] = _shown(subscale["bands"], value, subscale.get("if_critical"), hit)
+        hit = subscale["id"] in pattern_ids or any(item["id"] in critical_ids for item in items)
+        sub_summary["band"] = _shown(subscale["bands"], value, subscale.get("if_critical"), hit, danger)
         result["subscales"].append(
             {**sub_summary, "id": subscale["id"], "focus": subscale.get("focus", True)}
         )
@@ -524,11 +601,11 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     result["recommendations"] = [
         {"text": rec["text"], "href": rec.get("href", rec["page"])}
         for rec in spec["recommendations"]
-        if recommendation_shown(rec, values, bool(critical_ids))
+        if recommendation_shown(rec, values, danger)
     ]
     # Worksheet focus areas are goals to work on together: never from a quiz with a critical
-    # answer, never from a subscale the author keeps out of them (physical safety, say).
-    if not critical_ids:
+    # answer or pattern, never from a subscale the author keeps out of them (physical safety, say).
+    if not danger:
         result["focus_areas"] = [
             {"label": sub["label"], "percent": sub["percent"]} for sub in result["subscales"] if sub["focus"]
         ]
@@ -568,11 +645,11 @@ def _figure(summary: Summary, figure: Figure) -> str:
 
 def _summary_html(summary: Summary, css: str, show: list[Figure]) -> str:
     band = summary["band"]
-    if band["critical"]:
-        # Beside a critical answer a number would speak louder than the warning ("98 out of
-        # 100" reads as "safe"): the heading and feedback stand alone, with no figure or bar.
+    if band["state"] != "band":
+        # Beside danger a number would speak louder than the warning ("98 out of 100" reads as
+        # "safe"): the heading and feedback stand alone, with no figure or bar, in every score.
         return (
-            f'<div class="{css} {css}--critical">'
+            f'<div class="{css} {css}--{band["state"].replace("_", "-")}">'
             f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
             f'<span class="bb-score__band">{_e(band["heading"])}</span></p>'
             f'<div class="bb-score__feedback">{band["feedback_html"]}</div>'
@@ -624,7 +701,7 @@ def render_result_html(result: Result, spec: Spec | None = None) -> str:
     """
     quiz = _e(result["quiz"])
     parts: list[str] = [f'<div class="bb-result" data-quiz-result-for="{quiz}">']
-    if result["critical"]:
+    if result["danger"]:
         parts.append(_alert_html(spec["help"] if spec else None, result["help"]))
     missing = result["missing"]
     if not result["complete"]:

@@ -300,9 +300,19 @@ IF_CRITICAL = Obj({"heading": text, "feedback": text})
 CRITICAL_MODES = ("hide", "only", "show")
 POINT = Obj({"value": integer, "label": text})
 SCALE = Obj({"points": ListOf(POINT, min_length=2)})
-SUBSCALE = Obj({"id": ident, "label": text, "bands": BANDS}, {"if_critical": IF_CRITICAL, "focus": boolean})
 CRITICAL = Obj(
     {}, {"at_or_above": integer, "at_or_below": integer}, exactly_one_of=("at_or_above", "at_or_below")
+)
+# A pattern: a subscale (or the overall score) is critical when ``count`` of its items are
+# answered at or beyond the threshold, judged on the raw answer like an item's ``critical``.
+PATTERN = Obj(
+    {"count": count},
+    {"at_or_above": integer, "at_or_below": integer},
+    exactly_one_of=("at_or_above", "at_or_below"),
+)
+SUBSCALE = Obj(
+    {"id": ident, "label": text, "bands": BANDS},
+    {"if_critical": IF_CRITICAL, "focus": boolean, "critical": PATTERN},
 )
 # An item's subscale is required when the quiz has subscales, and refused when it has none.
 ITEM = Obj(
@@ -322,7 +332,7 @@ QUIZ = Obj(
         "title": text,
         "scales": MapOf(SCALE),
         "items": ListOf(ITEM),
-        "overall": Obj({"label": text, "bands": BANDS}, {"if_critical": IF_CRITICAL}),
+        "overall": Obj({"label": text, "bands": BANDS}, {"if_critical": IF_CRITICAL, "critical": PATTERN}),
     },
     {
         "subscales": ListOf(SUBSCALE),  # left out by a single-score quiz
@@ -675,7 +685,6 @@ def load_quiz(
                     (*here, "critical", rule),
                     f"{threshold} is not a value of scale {item['scale']!r} (expected one of: {', '.join(map(str, values))})",
                 )
-    has_critical = any("critical" in item for item in quiz["items"])
     critical_subscales = {item.get("subscale") for item in quiz["items"] if "critical" in item}
     groups = {"overall": quiz["items"]}
     unit: engine.Figure = quiz.get("scoring", {}).get("bands_on", "percent")
@@ -683,14 +692,24 @@ def load_quiz(
         groups[sub["id"]] = [item for item in quiz["items"] if item.get("subscale") == sub["id"]]
         if not groups[sub["id"]]:
             raise doc.error(("subscales", index, "id"), f"subscale {sub['id']!r} has no items")
+        if "critical" in sub:
+            _check_pattern(doc, quiz, sub["critical"], groups[sub["id"]], ("subscales", index, "critical"))
+            critical_subscales.add(sub["id"])
         if "if_critical" in sub and sub["id"] not in critical_subscales:
             raise doc.error(
                 ("subscales", index, "if_critical"),
-                f"never shown: no item of subscale {sub['id']!r} has a critical answer",
+                f"never shown: no item of subscale {sub['id']!r} has a critical answer (and it has no pattern)",
             )
         _check_bands(
             doc, sub["bands"], ("subscales", index, "bands"), _score_range(quiz, groups[sub["id"]], unit)
         )
+    if "critical" in quiz["overall"]:
+        _check_pattern(doc, quiz, quiz["overall"]["critical"], quiz["items"], ("overall", "critical"))
+    has_critical = (
+        any("critical" in item for item in quiz["items"])
+        or "critical" in quiz["overall"]
+        or any("critical" in sub for sub in subscales)
+    )
     _check_bands(doc, quiz["overall"]["bands"], ("overall", "bands"), _score_range(quiz, quiz["items"], unit))
     if "if_critical" in quiz["overall"] and not has_critical:
         raise doc.error(("overall", "if_critical"), "never shown: no item of this quiz has a critical answer")
@@ -737,6 +756,7 @@ def load_quiz(
                 "bands": _render_bands(doc, sub["bands"], ("subscales", index, "bands")),
                 "if_critical": _replacement(doc, sub.get("if_critical"), ("subscales", index, "if_critical")),
                 "focus": sub.get("focus", True),
+                "critical": sub.get("critical"),
             }
             for index, sub in enumerate(subscales)
         ],
@@ -755,6 +775,7 @@ def load_quiz(
             "label": quiz["overall"]["label"],
             "bands": _render_bands(doc, quiz["overall"]["bands"], ("overall", "bands")),
             "if_critical": _replacement(doc, quiz["overall"].get("if_critical"), ("overall", "if_critical")),
+            "critical": quiz["overall"].get("critical"),
         },
         "recommendations": [
             {
@@ -776,6 +797,26 @@ def load_quiz(
     }
     _try_scoring(spec, doc)
     return spec
+
+
+def _check_pattern(
+    doc: Located, quiz: dict[str, Any], rule: dict[str, int], items: list[dict[str, Any]], path: KeyPath
+) -> None:
+    """A pattern counts answers of its own items: at most that many, at a value every item can take."""
+    if not 1 <= rule["count"] <= len(items):
+        raise doc.error(
+            (*path, "count"),
+            f"expected 1 to {len(items)} (the number of items it counts), got {rule['count']}",
+        )
+    ((key, threshold),) = ((key, value) for key, value in rule.items() if key != "count")
+    for item in items:
+        values = [point["value"] for point in quiz["scales"][item["scale"]]["points"]]
+        if threshold not in values:
+            raise doc.error(
+                (*path, key),
+                f"{threshold} is not a value of scale {item['scale']!r} of item {item['id']!r} "
+                f"(expected one of: {', '.join(map(str, values))})",
+            )
 
 
 def _replacement(doc: Located, entry: dict[str, str] | None, path: KeyPath) -> engine.Replacement | None:
@@ -802,9 +843,16 @@ def _help_spec(
         return None
     if help_data is None:
         if require_help:
-            first = next(index for index, item in enumerate(quiz["items"]) if "critical" in item)
+            first: KeyPath = next(
+                (
+                    ("items", index, "critical")
+                    for index, item in enumerate(quiz["items"])
+                    if "critical" in item
+                ),
+                ("overall", "critical") if "critical" in quiz["overall"] else ("subscales",),
+            )
             raise doc.error(
-                ("items", first, "critical"),
+                first,
                 "a critical answer needs help to point to: add help.yml beside mkdocs.yml (see the README)",
             )
         return None

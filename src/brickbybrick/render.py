@@ -11,7 +11,7 @@ import html
 import json
 from collections.abc import Callable
 
-from brickbybrick.engine import ItemSpec, Spec, is_critical
+from brickbybrick.engine import CriticalRule, ItemSpec, PatternRule, Spec, is_critical
 
 __all__ = ["browser_spec", "render_quiz"]
 
@@ -20,13 +20,40 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _threshold(rule: PatternRule) -> CriticalRule:
+    return (
+        {"at_or_above": rule["at_or_above"]}
+        if "at_or_above" in rule
+        else {"at_or_below": rule["at_or_below"]}
+    )
+
+
+def patterns_of(spec: Spec, item: ItemSpec) -> list[tuple[str, PatternRule]]:
+    """The patterns an item's answers count towards: its subscale's and the overall score's."""
+    found: list[tuple[str, PatternRule]] = []
+    for sub in spec["subscales"]:
+        rule = sub.get("critical")
+        if rule and sub["id"] == item["subscale"]:
+            found.append((sub["id"], rule))
+    overall = spec["overall"].get("critical")
+    if overall:
+        found.append(("overall", overall))
+    return found
+
+
 def _item(spec: Spec, number: int, item: ItemSpec) -> str:
+    # An option at or beyond a pattern's threshold is marked with the pattern and its count, so a
+    # few lines of script (safety.js) can show the help panel once enough of them are chosen.
+    patterns = patterns_of(spec, item)
     quiz = _e(spec["id"])
     item_id = _e(item["id"])
     base = f"bb-{quiz}-{item_id}"
     options = []
     for index, point in enumerate(spec["scales"][item["scale"]]["points"]):
         critical = " data-critical" if is_critical(item, point["value"]) else ""
+        for name, rule in patterns:
+            if is_critical({"critical": _threshold(rule)}, point["value"]):
+                critical += f' data-pattern="{_e(name)}" data-pattern-count="{rule["count"]}"'
         options.append(
             f'<label class="bb-option" for="{base}-{index}">'
             f'<input type="radio" id="{base}-{index}" name="{item_id}" value="{point["value"]}"{critical}>'
@@ -51,6 +78,15 @@ def browser_spec(spec: Spec, href: Callable[[str], str], help_href: str | None) 
     return shown
 
 
+def has_danger(spec: Spec) -> bool:
+    """Whether any answer or pattern of the quiz can be critical."""
+    return (
+        any(item["critical"] for item in spec["items"])
+        or any(sub.get("critical") for sub in spec["subscales"])
+        or bool(spec["overall"].get("critical"))
+    )
+
+
 def render_quiz(spec: Spec, *, help_panel: str = "", notice: str = "") -> str:
     """Return the quiz as one HTML block; ``spec`` is the browser's (:func:`browser_spec`).
 
@@ -70,7 +106,7 @@ def render_quiz(spec: Spec, *, help_panel: str = "", notice: str = "") -> str:
         f'<div class="bb-quiz__intro">{spec["intro_html"]}</div>'
         f"{note}"
         f"{items}"
-        f"{help_panel if any(item['critical'] for item in spec['items']) else ''}"
+        f"{help_panel if has_danger(spec) else ''}"
         '<div class="bb-quiz__actions">'
         '<button type="submit" class="md-button md-button--primary" data-quiz-submit hidden>Show my results</button>'
         '<button type="reset" class="md-button" data-quiz-reset>Clear my answers</button>'

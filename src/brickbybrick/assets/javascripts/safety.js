@@ -63,6 +63,28 @@ document.addEventListener(
   true,
 );
 
+// A pattern (say, three signs of control at "A few times" or more) is danger no single answer
+// shows: once enough of its options are chosen, the form is marked and CSS shows the help panel,
+// without waiting for the scorer. The build marks each such option with its pattern and count.
+function markPatterns(form) {
+  const chosen = new Map();
+  for (const input of form.querySelectorAll("input[data-pattern]:checked")) {
+    const name = input.dataset.pattern;
+    chosen.set(name, (chosen.get(name) ?? 0) + 1);
+  }
+  const met = [...form.querySelectorAll("input[data-pattern]")].some(
+    (input) => (chosen.get(input.dataset.pattern) ?? 0) >= Number(input.dataset.patternCount),
+  );
+  form.toggleAttribute("data-pattern-met", met);
+}
+document.addEventListener("change", (event) => {
+  const form = event.target instanceof HTMLInputElement && event.target.form;
+  if (form && form.querySelector("input[data-pattern]")) markPatterns(form);
+});
+document.addEventListener("reset", (event) => {
+  if (event.target instanceof HTMLFormElement) event.target.removeAttribute("data-pattern-met");
+}, true);
+
 addEventListener("pagehide", forgetAnswers);
 addEventListener("pageshow", (event) => {
   document.documentElement.classList.remove("bb-exiting");

@@ -21,7 +21,7 @@ function lowestSubscales(results, count = FOCUS_COUNT) {
 
 // Self-assessments of this visit with an answer that needs help first.
 function withDanger(results) {
-  return [...results.values()].filter((result) => (result.critical ?? []).length > 0);
+  return [...results.values()].filter((result) => result.danger);
 }
 
 function focusLine({ label, percent, quiz }) {

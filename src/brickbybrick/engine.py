@@ -268,11 +268,11 @@ class Result(TypedDict):
 #: Shown instead of a band when a quiz gives no ``if_critical`` text of its own.
 DEFAULT_IF_CRITICAL: Replacement = {
     "heading": "Read the note above first",
-    "feedback_html": "<p>One of your answers here is marked as needing attention before any score. "
-    "The note at the top of these results says where to turn.</p>",
+    "feedback_html": "<p>Read the note at the top of these results first. "
+    "One of your answers here needs care before any score.</p>",
 }
 #: The alert for a critical answer when a quiz names no help of its own.
-DEFAULT_ALERT_HTML = "<p><strong>One or more of your answers needs attention before any score.</strong></p>"
+DEFAULT_ALERT_HTML = "<p><strong>Read this first. Some of your answers need care before any score.</strong></p>"
 #: What a score that holds no critical answer shows beside danger elsewhere in the quiz.
 SET_ASIDE: Replacement = {
     "heading": "No score shown",

@@ -1,18 +1,21 @@
 """The guide's help data (``help.yml``): one source for the help page and the in-quiz help panel.
 
 Build-time only. The file lists sections of help lines (each with the page it was checked
-against) and *panels*: what a quiz shows when an answer is critical (the alert opening the
-result and the form's help panel). Errors are :class:`~brickbybrick.quizfile.QuizError`,
-located by file, line and key path like every quiz error. Every string is escaped on output.
+against, the date that page shows and the day it was checked) and *panels*: what a quiz shows
+when an answer is critical (the alert opening the result and the form's help panel). Errors are
+:class:`~brickbybrick.quizfile.QuizError`, located by file, line and key path like every quiz
+error. Every string is escaped on output.
 """
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from brickbybrick.engine import HelpSpec
 from brickbybrick.quizfile import (
@@ -44,9 +47,72 @@ def url(value: Any, path: tuple[str | int, ...], doc: Located) -> str:
     return checked
 
 
+DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+UNDATED = "undated"
+KEYWORD = re.compile(r"^[A-Za-z0-9]+$")
+
+
+def _date_text(value: Any) -> Any:
+    """Unquoted YAML dates and years arrive as ``date`` and ``int``: read them as the text written."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _valid_date(written: str) -> bool:
+    match = DATE.match(written)
+    if match is None:
+        return False
+    year, month, day_ = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day_)
+    except ValueError:
+        return False
+    return True
+
+
+def day(value: Any, path: tuple[str | int, ...], doc: Located) -> str:
+    """A calendar day, ``YYYY-MM-DD`` (the day a line was checked)."""
+    written = text(_date_text(value), path, doc)
+    if not (_valid_date(written) and len(written) == 10):
+        raise doc.error(path, f"{written!r} is not a date (expected YYYY-MM-DD)")
+    return written
+
+
+def page_date(value: Any, path: tuple[str | int, ...], doc: Located) -> str:
+    """The date a source page shows: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or ``undated``."""
+    written = text(_date_text(value), path, doc)
+    if written != UNDATED and not _valid_date(written):
+        raise doc.error(path, f"{written!r} is not a date (expected YYYY-MM-DD, YYYY-MM, YYYY or {UNDATED})")
+    return written
+
+
+def keyword(value: Any, path: tuple[str | int, ...], doc: Located) -> str:
+    checked = text(value, path, doc)
+    if not KEYWORD.match(checked):
+        raise doc.error(path, f"{checked!r} is not one word to text (letters and digits only)")
+    return checked
+
+
+def _site(address: str) -> str:
+    host = (urlsplit(address).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
 LINE = Obj(
-    {"name": text, "source": url, "checked": text},
-    {"for": text, "phone": phone, "text": text, "web": url, "hours": text, "note": text},
+    {"name": text, "source": url, "source_date": page_date, "checked": day},
+    {
+        "for": text,
+        "phone": phone,
+        "text": phone,
+        "keyword": keyword,
+        "chat": url,
+        "web": url,
+        "hours": text,
+        "note": text,
+    },
 )
 SECTION = Obj({"id": ident, "heading": text, "lines": ListOf(LINE)}, {"intro": text})
 PANEL = Obj({"alert": text, "intro": text, "sections": ListOf(ident)}, {"link": text})
@@ -97,6 +163,23 @@ def _markdown(doc: Located, path: tuple[str | int, ...], source: str, *, links: 
     return rendered
 
 
+def _check_line(doc: Located, here: tuple[str | int, ...], line: dict[str, Any]) -> None:
+    """What one key cannot check alone: the page's date against the day, a keyword's number, chat's site."""
+    if line["source_date"] != UNDATED and line["source_date"] > line["checked"]:
+        raise doc.error(
+            (*here, "source_date"),
+            f"{line['source_date']!r} is after the day the line was checked ({line['checked']})",
+        )
+    if "keyword" in line and "text" not in line:
+        raise doc.error((*here, "keyword"), "a keyword needs the number to text it to (text)")
+    if "chat" in line:
+        if "web" not in line:
+            raise doc.error((*here, "chat"), "chat needs the service's own site (web) to check it against")
+        chat, web = _site(line["chat"]), _site(line["web"])
+        if not (chat == web or chat.endswith("." + web)):
+            raise doc.error((*here, "chat"), f"{chat!r} is not on the service's own site ({web})")
+
+
 def load_help(path: Path, *, display_name: str | None = None) -> HelpData:
     """Read and validate ``help.yml``."""
     filename = display_name or str(path)
@@ -115,6 +198,8 @@ def load_help(path: Path, *, display_name: str | None = None) -> HelpData:
         if section["id"] in sections:
             raise doc.error(("sections", index, "id"), f"duplicate section id {section['id']!r}")
         sections[section["id"]] = section
+        for number, line in enumerate(section["lines"]):
+            _check_line(doc, ("sections", index, "lines", number), line)
     panels: dict[str, Panel] = {}
     for panel_id, panel in data["panels"].items():
         here = ("panels", panel_id)
@@ -143,6 +228,13 @@ def _tel(number: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", number)
 
 
+def _text_html(number: str, word: str | None) -> str:
+    """``Text START to 88788`` with an ``sms:`` link (the keyword filled in), or ``Text 988``."""
+    href = "sms:" + re.sub(r"[^0-9+]", "", number) + (f"?body={quote(word)}" if word else "")
+    link = f'<a href="{_e(href)}">{_e(number)}</a>'
+    return f"Text {_e(word)} to {link}" if word else f"Text {link}"
+
+
 def _line_html(line: dict[str, Any]) -> str:
     parts = [f'<li class="bb-helpline"><strong class="bb-helpline__name">{_e(line["name"])}</strong>']
     if "for" in line:
@@ -151,7 +243,9 @@ def _line_html(line: dict[str, Any]) -> str:
     if "phone" in line:
         details.append(f'Call <a href="{_e(_tel(line["phone"]))}">{_e(line["phone"])}</a>')
     if "text" in line:
-        details.append(_e(line["text"]))
+        details.append(_text_html(line["text"], line.get("keyword")))
+    if "chat" in line:
+        details.append(f'<a href="{_e(line["chat"])}" rel="noreferrer">Chat online</a>')
     if "web" in line:
         shown = re.sub(r"^https://(www\.)?|/$", "", line["web"])
         details.append(f'<a href="{_e(line["web"])}" rel="noreferrer">{_e(shown)}</a>')

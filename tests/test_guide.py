@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -12,12 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from brickbybrick import engine
+from brickbybrick import engine, render
+from brickbybrick.helpfile import load_help
 from brickbybrick.plugin.pages import page_checker
 from brickbybrick.quizfile import load_quiz
 from helpers import ROOT
 
 DOCS = ROOT / "docs"
+HELP = load_help(ROOT / "help.yml", display_name="help.yml")
 QUIZZES = sorted((ROOT / "quizzes").glob("*.yml"))
 CHAPTERS = {
     "index.md": "Brick by Brick",
@@ -134,8 +137,8 @@ def quiz(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def test_item_count_in_range(quiz: dict[str, Any]) -> None:
-    """Each self-assessment has 8 to 30 items: enough for four per subscale, few enough to finish in minutes."""
-    assert 8 <= len(quiz["items"]) <= 30
+    """Each self-assessment has 8 to 32 items: enough for four per subscale, few enough to finish in minutes."""
+    assert 8 <= len(quiz["items"]) <= 32
 
 
 def test_balanced_wording(quiz: dict[str, Any]) -> None:
@@ -166,23 +169,39 @@ def test_recommendations_link_into_the_guide(quiz: dict[str, Any]) -> None:
 
 
 SAFETY_CHECK_SIGNS = {
-    "choking or strangling": "strangled",
+    # Campbell's Danger Assessment and the Lethality Screen
+    "choking or strangling": "choked or strangled you",
     "threats to kill": "threatened to kill you",
-    "a weapon or gun": "gun",
+    "a weapon used or threatened": "used a weapon against you",
+    "the partner's access to a gun": "have a gun, or could they easily get one",
+    "separation in the past year": "split up",
     "violence getting worse": "getting worse",
+    "violence during pregnancy": "while you were pregnant",
+    "forced or pressured sex": "something sexual",
     "jealousy": "accused you of cheating",
     "control of money": "money",
     "control of friends and family": "friends or family",
     "control of daily life": "allowed to go",
-    "following": "followed you",
+    "following or spying": "followed you",
+    "the partner's suicide threats and attempts": "threatened or tried to kill themselves",
+    "threats to children": "threatened to hurt a child",
+    "threats to pets": "or a pet",
+    "fear of being killed": "could kill me",
+    "the reader's own thoughts of suicide": "thought about ending your life",
+    # HITS (Hurt, Insult, Threaten, Scream) and WAST
+    "hurt, whether or not it hurt": "pushed, grabbed, slapped, kicked or hit you, whether or not it hurt",
+    "insults and put-downs": "insulted you, called you names or put you down",
+    "a plain threat to hurt": "threatened to hurt you?",
+    "screaming or cursing": "screamed or cursed at you",
+    "fear of being seriously hurt": "could seriously hurt me",
+    # coercive control beyond the screening tools
     "reading messages": "read your messages",
     "tracking the phone": "tracked where you were",
-    "threats of suicide": "threatened to take their own life",
-    "threats to children": "threatened to hurt a child",
-    "threats to pets": "threatened to hurt a pet",
-    "forced or pressured sex": "something sexual",
-    "fear of being seriously hurt": "could seriously hurt me",
-    "fear of being killed": "could kill me",
+    "threats to take the children": "take your children",
+    "threats to deport": "deported",
+    "threats to out": "your sexuality",
+    "intimate images": "sexual photos or videos",
+    "control over contraception": "birth control",
 }
 
 
@@ -193,53 +212,169 @@ def test_safety_check_asks_about_the_known_danger_signs(sign: str) -> None:
     assert any(SAFETY_CHECK_SIGNS[sign] in text for text in texts)
 
 
-def test_safety_check_asks_about_the_past_twelve_months() -> None:
-    """Behavior items ask how often in the past 12 months (Never / Once / A few times / Often), not "right now"."""
+def _points(spec: engine.Spec, item: engine.ItemSpec) -> list[tuple[int, str]]:
+    return [(point["value"], point["label"]) for point in spec["scales"][item["scale"]]["points"]]
+
+
+def _safety_item(text: str) -> engine.ItemSpec:
+    (item,) = [item for item in quiz_spec("safety-check")["items"] if text in item["text"]]
+    return item
+
+
+EVER = [
+    "choked or strangled you",
+    "used a weapon against you",
+    "something sexual",
+    "pushed, grabbed, slapped, kicked or hit you",
+    "while you were pregnant",
+    "threatened to kill you",
+    "threatened to hurt you",
+    "threatened or tried to kill themselves",
+]
+
+
+@pytest.mark.parametrize("text", EVER)
+def test_safety_check_asks_ever_about_the_gravest_harm(text: str) -> None:
+    """Strangling, weapons, forced sex, violence and threats count whenever they happened: a reader
+    strangled 14 months ago gets help as one strangled last week does, never "none of these"."""
     spec = quiz_spec("safety-check")
-    assert "past 12 months" in quiz_yaml("safety-check")["intro"]
-    assert "right now" not in quiz_yaml("safety-check")["intro"]
-    often = [
-        item
-        for item in spec["items"]
-        if item["text"].startswith("In the past 12 months, how often has your partner")
-    ]
-    assert len(often) >= 12
+    item = _safety_item(text)
+    assert item["text"].startswith("Has your partner ever ")
+    points = _points(spec, item)
+    assert points[0][1] == "Never"
+    assert "not in the past year" in points[1][1]
+    for value, label in points:
+        assert engine.is_critical(item, value) == (label != "Never"), label
+
+
+def test_safety_check_covers_ex_partners_and_says_which_time_each_question_asks_about() -> None:
+    """The intro says "partner" includes an ex-partner, and which questions ask "ever" and which the past
+    12 months; every question of the past 12 months is answered Never / Once / A few times / Often."""
+    spec = quiz_spec("safety-check")
+    intro = quiz_yaml("safety-check")["intro"]
+    assert "partner or an ex-partner" in intro
+    assert "**ever**" in intro
+    assert "past 12 months" in intro
+    assert "right now" not in intro
+    often = [item for item in spec["items"] if item["text"].startswith("In the past 12 months, how often")]
+    assert len(often) >= 10
     for item in often:
-        assert [p["label"] for p in spec["scales"][item["scale"]]["points"]] == [
-            "Never",
-            "Once",
-            "A few times",
-            "Often",
-        ]
+        assert [label for _, label in _points(spec, item)] == ["Never", "Once", "A few times", "Often"]
+    for item in spec["items"]:
+        assert "partner" in item["text"] or item["subscale"] == "feelings", item["id"]
 
 
 def test_safety_check_danger_answers_are_critical() -> None:
-    """Any occurrence of harm or a threat is critical, and so is fear from its second point."""
+    """Any harm or threat, ever, is critical; so are fear from its second point, thoughts of suicide,
+    following, tracking and control over birth control from their first time, and control "Often"."""
     spec = quiz_spec("safety-check")
     for item in spec["items"]:
         if item["subscale"] in {"physical", "threats"} or "afraid that" in item["text"]:
             assert item["critical"] == {"at_or_above": 1}, item["id"]
-    assert {sub["id"] for sub in spec["subscales"] if not sub["focus"]} >= {"physical", "threats", "control"}
+    for text in ("ending your life", "followed you", "tracked where you were", "birth control"):
+        assert _safety_item(text)["critical"] == {"at_or_above": 1}, text
+    for item in spec["items"]:
+        if item["subscale"] == "control":
+            assert item["critical"] is not None, item["id"]
+            assert item["critical"]["at_or_above"] in (1, 3), item["id"]
+    assert all(not sub["focus"] for sub in spec["subscales"])
+
+
+def test_safety_check_counts_control_as_a_pattern() -> None:
+    """Three control items at "A few times" are critical together; so are the five a reviewer tried, and
+    the result then shows help and neither a score nor a couples check-in."""
+    spec = quiz_spec("safety-check")
+    (control,) = [sub for sub in spec["subscales"] if sub["id"] == "control"]
+    assert control["critical"] == {"count": 3, "at_or_above": 2}
+    calm = {item["id"]: 0 for item in spec["items"]}
+    calm.update({_safety_item("safe around")["id"]: 3, _safety_item("say no")["id"]: 3})
+    assert engine.score(spec, calm)["danger"] is False
+    reviewed = ["accused you of cheating", "checked your phone", "friends or family", "money", "followed you"]
+    for chosen in (reviewed[:3], reviewed):
+        answers = {**calm, **{_safety_item(text)["id"]: 2 for text in chosen}}
+        result = engine.score(spec, answers)
+        assert result["danger"] is True
+        assert "control" in [pattern["id"] for pattern in result["patterns"]]
+        assert {sub["band"]["state"] for sub in result["subscales"]} <= {"critical", "set_aside"}
+        texts = " ".join(rec["text"] for rec in result["recommendations"])
+        assert "check-in" not in texts.lower()
+    two = {**calm, **{_safety_item(text)["id"]: 2 for text in reviewed[:2]}}
+    assert engine.score(spec, two)["danger"] is False
+
+
+def test_safety_check_asks_about_a_gun_and_separation_and_says_why_they_matter() -> None:
+    """A gun and leaving are asked about; alone they are not abuse, but beside any warning sign the
+    result tells the reader to tell a helpline about them."""
+    for text in ("have a gun", "split up"):
+        assert _safety_item(text)["critical"] is None, text
+    overall = quiz_yaml("safety-check")["overall"]["if_critical"]["feedback"]
+    assert "gun" in overall
+    assert "leave" in overall
+
+
+def test_suicidal_thoughts_point_to_crisis_lines() -> None:
+    """Thoughts of ending one's life are critical, and the text shown then says where crisis lines are."""
+    item = _safety_item("ending your life")
+    (feelings,) = [sub for sub in quiz_yaml("safety-check")["subscales"] if sub["id"] == item["subscale"]]
+    text = feelings["if_critical"]["feedback"]
+    assert "crisis line" in text
+    assert "help link at the top" in text
+
+
+def test_no_text_reassures_beside_a_warning_sign() -> None:
+    """No result text says that none of the answers is a strong danger sign (a reader harmed over a year
+    ago, or by an ex-partner, could read it as "you are fine"), and the safety check offers no couples work."""
+    for path in QUIZZES:
+        text = path.read_text(encoding="utf-8").lower()
+        assert "strongest danger signs" not in text, path.name
+        assert not re.search(r"none of your answers is", text), path.name
+    for rec in quiz_yaml("safety-check")["recommendations"]:
+        assert rec["page"].partition("#")[0] not in COUPLES_PAGES, rec["text"]
 
 
 OWN_BEHAVIOR = [
     "I shout at my partner.",
-    "I slam doors",
-    "I throw things",
+    "slam doors",
+    "throw things",
     "I block my partner's way",
     "I threaten my partner.",
-    "I check my partner's phone without asking",
+    "push, grab, slap or hit my partner, whether or not it hurts",
+    "sex",
+    "check my partner's phone",
+    "track where",
+    "money",
 ]
 
 
 @pytest.mark.parametrize("quiz_id", ["trust-destroyers", "repair-readiness"])
 @pytest.mark.parametrize("behavior", OWN_BEHAVIOR)
 def test_own_frightening_behavior_is_critical(quiz_id: str, behavior: str) -> None:
-    """Each frightening behavior of the reader's own has its own item, critical from its first occurrence."""
+    """Each frightening or controlling behavior of the reader's own is asked about, and critical from its
+    first occurrence ("Rarely")."""
     spec = quiz_spec(quiz_id)
-    (item,) = [item for item in spec["items"] if item["text"].startswith(behavior)]
+    (item,) = [item for item in spec["items"] if behavior in item["text"]]
     first = sorted(point["value"] for point in spec["scales"][item["scale"]]["points"])[1]
     assert item["critical"] == {"at_or_above": first}
+
+
+def test_not_accepting_a_no_is_critical() -> None:
+    """Accepting a no "Never" or "Rarely" is critical: it can no longer score well."""
+    spec = quiz_spec("trust-destroyers")
+    (item,) = [item for item in spec["items"] if "says no" in item["text"]]
+    critical = [label for value, label in _points(spec, item) if engine.is_critical(item, value)]
+    assert critical == ["Never", "Rarely"]
+
+
+@pytest.mark.parametrize("quiz_id", ["trust-destroyers", "repair-readiness"])
+def test_own_behaviour_texts_speak_to_a_reader_who_is_afraid(quiz_id: str) -> None:
+    """Every critical text of an own-behaviour check has one sentence for a reader who reacted out of
+    fear, pointing to the help page and the safety check."""
+    data = quiz_yaml(quiz_id)
+    scopes = [sub for sub in data["subscales"] if "if_critical" in sub] + [data["overall"]]
+    for scope in scopes:
+        text = scope["if_critical"]["feedback"]
+        assert "If you acted out of fear of your partner" in text, scope.get("id", "overall")
+        assert "help page and the safety check" in text
 
 
 @pytest.mark.parametrize("quiz_id", CRITICAL_QUIZZES)
@@ -288,18 +423,57 @@ def test_vulnerability_cycle_threshold_agrees_with_the_bands() -> None:
         assert sub["bands"][-1]["min"] == threshold, sub["id"]
 
 
+#: Advice for two, which can put a reader at risk when what they share is used against them.
+COUPLES_ADVICE = re.compile(
+    r"talk with your partner|tell your partner|calm moment|coming back|come back|try sharing|check-in",
+    re.IGNORECASE,
+)
+
+
+def _cycle_answers() -> list[dict[str, int]]:
+    """Every item but r4 at Never or Almost always: all four patterns and both ends of repair."""
+    others = [item["id"] for item in quiz_spec("vulnerability-cycle")["items"] if item["id"] != "r4"]
+    return [
+        dict(zip(others, values, strict=True)) for values in itertools.product((0, 4), repeat=len(others))
+    ]
+
+
 @pytest.mark.parametrize("used", [1, 2, 3, 4])
-def test_vulnerability_cycle_never_says_safe_when_sharing_was_used_against_the_reader(used: int) -> None:
-    """When something shared was used against the reader, no pattern note says "safe", and help is linked."""
-    spec = {**quiz_spec("vulnerability-cycle")}
-    spec["recommendations"] = [{**rec, "href": rec["page"]} for rec in spec["recommendations"]]
-    others = [item["id"] for item in spec["items"] if item["id"] != "r4"]
-    for values in itertools.product((0, 4), repeat=len(others)):
-        result = engine.score(spec, {**dict(zip(others, values, strict=True)), "r4": used})
-        (note,) = result["notes"]
+def test_vulnerability_cycle_points_to_help_when_sharing_was_used_against_the_reader(used: int) -> None:
+    """When something shared was used against the reader, the extension itself (before the engine's filter)
+    returns one note that links to help, gives no advice for two ("talk with your partner at a calm
+    moment") and never says "safe"; the result shows that note."""
+    loaded = load_quiz(ROOT / "quizzes" / "vulnerability-cycle.yml", help_data=HELP, require_help=True)
+    spec = render.browser_spec(loaded, lambda page: page, "help.md")
+    interpret = _vulnerability_cycle().interpret
+    for others in _cycle_answers():
+        answers = {**others, "r4": used}
+        result = engine.score(spec, answers)
+        (note,) = interpret(json.loads(json.dumps(result)), answers)
+        assert note["help_link"] is True
+        assert not COUPLES_ADVICE.search(note["text"]), note["text"]
         assert "safe" not in (note["heading"] + note["text"]).lower()
-        if "Get help now" in note["text"]:
-            assert any(rec["href"] == "help.md" for rec in result["recommendations"])
+        assert note["text"].endswith("in confidence:")  # the engine appends the help link here
+        assert result["notes"] == [note]
+
+
+def test_vulnerability_cycle_points_to_help_beside_any_critical_answer() -> None:
+    """Beside any critical answer or pattern (a future item, say), the note points to help and gives no
+    advice for two, even with r4 at Never; without danger the four patterns read as before."""
+    interpret = _vulnerability_cycle().interpret
+    spec = quiz_spec("vulnerability-cycle")
+    headings = set()
+    for others in _cycle_answers()[::7]:
+        answers = {**others, "r4": 0}
+        result = json.loads(json.dumps(engine.score(spec, answers)))
+        assert result["danger"] is False
+        (calm,) = interpret(result, answers)
+        headings.add(calm["heading"])
+        for flag in ({"danger": True}, {"critical": [{"id": "x", "number": 1, "text": "x"}]}):
+            (note,) = interpret({**result, **flag}, answers)
+            assert note["help_link"] is True
+            assert not COUPLES_ADVICE.search(note["text"]), note["text"]
+    assert len(headings) == 4
 
 
 def test_help_page_lists_help_from_one_source() -> None:

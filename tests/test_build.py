@@ -96,35 +96,6 @@ def test_quiz_call_mistakes_fail_with_page_and_line(tmp_path: Path, page: str, e
     assert "Traceback" not in output
 
 
-@pytest.mark.parametrize(
-    ("line", "what"),
-    [
-        ("<script>alert(1)</script>", "an inline <script>"),
-        (
-            '<meta http-equiv="refresh" content="0; url=https://example.org/">',
-            'a <meta http-equiv="refresh">',
-        ),
-        ('<a href="#" onclick="alert(1)">Click</a>', "an inline event handler attribute"),
-        ('<img src="https://example.org/pixel.gif" alt="">', "a resource loaded from another host"),
-        ("![pixel](https://example.org/pixel.gif)", "an image loaded from another host"),
-        ('<iframe src="help.md"></iframe>', "an <iframe>"),
-    ],
-)
-def test_chapter_html_that_would_run_or_leave_fails(tmp_path: Path, line: str, what: str) -> None:
-    """Script, refresh, handlers and foreign resources in a chapter fail the build at their line."""
-    pages = {**PAGES, "index.md": f"# Home\n\nSee the [quiz](quiz.md).\n\n{line}\n"}
-    code, output = _build_with(tmp_path, pages=pages)
-    assert code != 0
-    assert f"docs/index.md:5: the page has {what}" in output
-
-
-def test_html_shown_as_code_is_allowed(tmp_path: Path) -> None:
-    """The same markup inside code spans or fenced code is text, not HTML, and builds."""
-    page = "# Home\n\nSee the [quiz](quiz.md).\n\nWrite `<script>` or:\n\n```html\n<script>alert(1)</script>\n```\n"
-    code, output = _build_with(tmp_path, pages={**PAGES, "index.md": page})
-    assert code == 0, output
-
-
 def test_yaml_extension_is_named_not_ignored(tmp_path: Path) -> None:
     """A quiz saved as .yaml is not silently skipped: the build says only .yml is read."""
     project = mini_project(tmp_path / "project", pages=PAGES)

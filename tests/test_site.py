@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from brickbybrick.plugin import csp
+from brickbybrick.plugin import csp, plugin, trusted
 from helpers import ROOT, BuiltSite, headers_for, site_headers
 
 
@@ -67,11 +67,26 @@ def test_no_third_party_url_in_scripts_or_styles(site: Path) -> None:
     assert offenders == []
 
 
-def test_every_page_carries_the_strict_policy(site: Path) -> None:
-    """Every page has the CSP meta tag first in <head>, allowing exactly the inline scripts the site has."""
+INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+def _inline_script_hashes(site: Path) -> set[str]:
+    """Hashes of every inline script that runs on the site's pages: each the theme's or the plugin's own."""
+    own = {plugin.inline_script(path) for path in plugin.INLINED}
     hashes: set[str] = set()
     for page in _pages(site):
-        hashes.update(csp.inline_script_hashes(page.read_text(encoding="utf-8")))
+        for match in INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
+            if "src=" in match["attrs"] or 'type="application/json"' in match["attrs"]:
+                continue
+            assert match["body"] in own or trusted.is_theme_script(match["body"]), (page, match["body"][:80])
+            hashes.add(csp.script_hash(match["body"]))
+    assert len(hashes) >= 4  # the theme's three, the plugin's two (one on quiz pages only)
+    return hashes
+
+
+def test_every_page_carries_the_strict_policy(site: Path) -> None:
+    """Every page has the CSP meta tag first in <head>, allowing exactly the inline scripts the site has."""
+    hashes = _inline_script_hashes(site)
     expected = f'<meta http-equiv="Content-Security-Policy" content="{csp.policy(hashes)}">'
     for page in _pages(site):
         html = page.read_text(encoding="utf-8")
@@ -83,9 +98,7 @@ def test_every_page_carries_the_strict_policy(site: Path) -> None:
 
 def test_headers_file_matches_the_pages(site: Path) -> None:
     """The _headers file sends the pages' policy (same script hashes) plus what only a header can say."""
-    hashes: set[str] = set()
-    for page in _pages(site):
-        hashes.update(csp.inline_script_hashes(page.read_text(encoding="utf-8")))
+    hashes = _inline_script_hashes(site)
     rules = site_headers(site)
     assert rules[0][0] == "/*"
     sent = headers_for(rules, "/assets/brickbybrick/javascripts/quiz.js")
@@ -96,6 +109,13 @@ def test_headers_file_matches_the_pages(site: Path) -> None:
     assert sent["Content-Security-Policy"].startswith(csp.policy(hashes))
     assert sent["Content-Security-Policy"].endswith("; frame-ancestors 'none'")
     assert {name: sent[name] for name in csp.HEADER_EXTRAS} == csp.HEADER_EXTRAS
+    assert sent["Strict-Transport-Security"].startswith("max-age=")
+    assert int(sent["Strict-Transport-Security"].split("=")[1]) >= 31536000
+    assert sent["Cross-Origin-Opener-Policy"] == "same-origin"
+    features = dict(part.strip().split("=") for part in sent["Permissions-Policy"].split(","))
+    assert "interest-cohort" not in features  # FLoC is gone; its successor is browsing-topics
+    for feature in ("browsing-topics", "camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()", feature
 
 
 def test_quiz_pages_link_to_staying_safe(site: Path) -> None:

@@ -272,7 +272,9 @@ DEFAULT_IF_CRITICAL: Replacement = {
     "One of your answers here needs care before any score.</p>",
 }
 #: The alert for a critical answer when a quiz names no help of its own.
-DEFAULT_ALERT_HTML = "<p><strong>Read this first. Some of your answers need care before any score.</strong></p>"
+DEFAULT_ALERT_HTML = (
+    "<p><strong>Read this first. Some of your answers need care before any score.</strong></p>"
+)
 #: What a score that holds no critical answer shows beside danger elsewhere in the quiz.
 SET_ASIDE: Replacement = {
     "heading": "No score shown",

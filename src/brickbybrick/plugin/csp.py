@@ -1,9 +1,11 @@
-"""A strict Content-Security-Policy for every page, with hashes for the theme's inline scripts.
+"""A strict Content-Security-Policy for every page, hashing exactly the inline scripts it trusts.
 
 Standard library only. The policy goes into each page as a ``<meta http-equiv>`` tag (first
 thing in ``<head>``, before any script) and, for hosts that can send headers, into a
 ``_headers`` file (Netlify / Cloudflare Pages format) whose policy allows the union of the
-hashes and adds what a meta tag cannot say (``frame-ancestors``).
+hashes and adds what a meta tag cannot say (``frame-ancestors``) and what only a header can do
+(HSTS, a Permissions-Policy, cross-origin isolation of the window). Which inline scripts are
+trusted is decided by :mod:`brickbybrick.plugin.guard` (the theme's, recognised, and the plugin's).
 """
 
 from __future__ import annotations
@@ -17,32 +19,53 @@ __all__ = [
     "HEADER_EXTRAS",
     "add_meta_policy",
     "headers_file",
-    "inline_script_hashes",
     "policy",
+    "script_hash",
     "set_meta_policy",
 ]
 
-INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
-DATA_TYPES = ("application/json", "application/ld+json")
 META_CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.IGNORECASE)
 HEADER_EXTRAS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    # No powerful feature is used by a guide: each is off for the page and anything it embeds.
+    "Permissions-Policy": ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    ),
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    # HTTPS only for a year, this host only: includeSubDomains could break other sites of the
+    # guide's domain, and preload is a decision for the domain's owner.
+    "Strict-Transport-Security": "max-age=31536000",
+    "X-Frame-Options": "DENY",
 }
 
 
-def inline_script_hashes(html: str) -> list[str]:
-    """The ``'sha256-…'`` source of every inline script that runs (data blocks excluded)."""
-    hashes = []
-    for match in INLINE_SCRIPT.finditer(html):
-        attrs = match["attrs"].lower()
-        if re.search(r"\bsrc\s*=", attrs) or any(kind in attrs for kind in DATA_TYPES):
-            continue
-        digest = hashlib.sha256(match["body"].encode("utf-8")).digest()
-        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
-    return sorted(set(hashes))
+def script_hash(body: str) -> str:
+    """The ``'sha256-…'`` source that allows one inline script."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def policy(script_hashes: Iterable[str], *, header: bool = False) -> str:
@@ -77,9 +100,10 @@ def set_meta_policy(html: str, script_hashes: Iterable[str]) -> str:
     return META_POLICY.sub(lambda _: tag, html, count=1)
 
 
-def add_meta_policy(html: str) -> str:
-    """Insert the page's policy right after ``<meta charset>`` (before any script runs)."""
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(html))}">'
+def add_meta_policy(html: str, trusted_scripts: Iterable[str]) -> str:
+    """Insert the page's policy, allowing ``trusted_scripts``, right after ``<meta charset>``."""
+    hashes = [script_hash(body) for body in trusted_scripts]
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
     tag += '<meta name="referrer" content="no-referrer">'
     match = META_CHARSET.search(html)
     if match is None:

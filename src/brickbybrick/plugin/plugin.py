@@ -29,6 +29,7 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from mkdocs.config.config_options import ExtraScriptValue
@@ -40,9 +41,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from brickbybrick import engine, helpfile, render
-from brickbybrick.plugin import compress, csp, pdf
+from brickbybrick.plugin import compress, csp, guard, livereload, pdf, trusted
 from brickbybrick.plugin.config import BrickByBrickConfig
-from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls, unsafe_html
+from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls
 from brickbybrick.plugin.runtime import (
     PACKAGE_DIR,
     Runtime,
@@ -72,6 +73,7 @@ MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 THEME_STORAGE = re.compile(r"<script>__md_scope=.*?</script>", re.DOTALL)
 THEME_BUNDLE = re.compile(r'src="(?P<base>[^"]*)assets/javascripts/bundle\.')
+THEME_BUNDLE_FILE = re.compile(r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js")
 FORM_CONTROL = re.compile(r"<(?:input|textarea|select)\b", re.IGNORECASE)
 FORM_OPEN = re.compile(r"<form\b", re.IGNORECASE)
 # What a macro leaves in the Markdown: an empty raw-HTML block that Markdown passes through as it
@@ -98,6 +100,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.quiz_pages: dict[str, list[str]] = {}
         self.macro_html: dict[str, str] = {}  # what each marker of the page being built stands for
         self.script_hashes: set[str] = set()
+        self.serving = False
         self.root = Path.cwd()
         self.docs_dir = Path("docs")
         self._printer: ThreadPoolExecutor | None = None
@@ -105,14 +108,20 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self._browser: pdf.DevToolsBrowser | None = None
         self._tab: Future[str] | None = None  # the browser's tab opening (its errors show on printing)
         self._pdf_sources = "any"
+        self._pages: list[File] = []  # the guide's Markdown pages, to name the source of a finding
 
     # ----------------------------------------------------------------------- set-up
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Know whether the site is served for its author (live reload) or built to be published."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         self.docs_dir = Path(config.docs_dir)
         self.quiz_pages = {}
-        self.script_hashes = set()
+        # Under `mkdocs serve` only, the author's page reloads itself: its one script is allowed.
+        self.script_hashes = {csp.script_hash(livereload.SCRIPT)} if self.serving else set()
         self._pdf = None
         if config.theme.name == "material" and config.theme.get("font") is not False:
             # Material's default font comes from Google Fonts: a request to another host.
@@ -215,11 +224,13 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         help_file = self.root / self.config.help_file
         if help_file.is_file():
             server.watch(str(help_file))
+        livereload.install(server)
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add the package's scripts to the site (served from ``assets/brickbybrick/``) and its
         styles as one stylesheet (one render-blocking request, not two)."""
+        self._pages = list(files.documentation_pages())
         for path in sorted((ASSETS / "javascripts").glob("*.js")):
             if path not in INLINED:
                 uri = ASSET_PREFIX + path.relative_to(ASSETS).as_posix()
@@ -260,9 +271,6 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         where = f"{self.docs_dir.name}/{page.file.src_uri}"
         source = page.file.content_string
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
-        if found := unsafe_html(markdown):
-            line, what = found
-            raise PluginError(f"{where}:{line + offset}: the page has {what}; the site's policy allows none")
         try:
             calls = quiz_calls(markdown)
         except QuizCallError as error:
@@ -336,7 +344,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         return helpfile.render_directory(self.help)  # Markdown: its headings make the page's TOC
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """The macros' HTML; form fields start switched off; the privacy notice tops quiz pages."""
+        """The page's content checked (no script at all); the macros' HTML; form fields start
+        switched off; the privacy notice tops quiz pages."""
+        self._refuse(guard.check_page(html_text), page.file, "page")
         html_text = MARKER_FOUND.sub(lambda match: self.macro_html.get(match[1], match[0]), html_text)
         self.macro_html = {}
         html_text = self._off_without_script(html_text)
@@ -375,7 +385,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             if THEME_BUNDLE.search(output):  # Material's search worker waits for the scorer
                 head += f"<script>{inline_script(SEARCH_LATER)}</script>"
             output = output.replace("</title>", "</title>" + head, 1)
-        output = self._finish(output)
+        output = self._finish(output, config, page.url, page.file)
         if self.config.worksheet.page == page.file.src_uri:
             self._start_pdf(output, page, config)
         return output
@@ -384,18 +394,72 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         if not template_name.endswith(".html"):
             return output_content
-        return self._finish(output_content)
+        return self._finish(output_content, config, template_name, None)
 
-    def _finish(self, output: str) -> str:
-        """The quick exit first in ``<body>``; theme settings in memory; the CSP first in ``<head>``."""
+    def _finish(self, output: str, config: MkDocsConfig, url: str, file: File | None) -> str:
+        """The quick exit first in ``<body>``; theme settings in memory; the page as built checked;
+        the CSP, hashing exactly the theme's and this plugin's inline scripts, first in ``<head>``."""
         output = BODY_OPEN.sub(lambda match: match.group(0) + self._quick_exit(), output, count=1)
         bundle = THEME_BUNDLE.search(output)
         if bundle is not None:  # Material: its settings go to memory, not to the device's storage
             # Inline (the CSP hashes it): a script file here would block the page's first paint.
             memory = f"<script>{inline_script(MEMORY)}</script>"
-            output = THEME_STORAGE.sub(lambda match: match.group(0) + memory, output, count=1)
-        self.script_hashes.update(csp.inline_script_hashes(output))
-        return csp.add_meta_policy(output)
+            output, found = THEME_STORAGE.subn(lambda match: match.group(0) + memory, output, count=1)
+            if not found:
+                raise PluginError(
+                    f"{self._where(file, url)}: the theme's inline scripts are not the ones this plugin knows "
+                    f"(mkdocs-material {trusted.MATERIAL_VERSIONS}, without changes to partials/javascripts/): "
+                    "its settings could not be kept in memory, and the site's protections would not hold"
+                )
+        scripts = self._page_scripts(
+            config, url, quiz_page=file is not None and file.src_uri in self.quiz_pages
+        )
+        self._refuse(guard.check_page(output, scripts), file, url, as_built=True)
+        self.script_hashes.update(csp.script_hash(body) for body in scripts.trusted)
+        return csp.add_meta_policy(output, scripts.trusted)
+
+    def _page_scripts(self, config: MkDocsConfig, url: str, *, quiz_page: bool) -> guard.PageScripts:
+        """What this page's scripts may be: the theme's and this plugin's, nothing else."""
+        own = {inline_script(path) for path in INLINED}
+        site = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+        known = {site + ASSET_PREFIX + script for script in (*SCRIPTS, "javascripts/worksheet.js")}
+        known |= {urljoin(site, str(script)) for script in config.extra_javascript}
+        page_base = urljoin("https://site.invalid" + site, url)
+
+        def is_known_file(src: str) -> bool:
+            resolved = urlsplit(urljoin(page_base, src))
+            if resolved.netloc != "site.invalid" or resolved.query or resolved.fragment:
+                return False
+            path = resolved.path
+            return path in known or THEME_BUNDLE_FILE.fullmatch(path.removeprefix(site)) is not None
+
+        return guard.PageScripts(
+            is_trusted_inline=lambda body: body in own or trusted.is_theme_script(body),
+            is_known_file=is_known_file,
+            own_metas={"bb-runtime": 1 if quiz_page else 0},
+        )
+
+    def _where(self, file: File | None, url: str) -> str:
+        return f"{self.docs_dir.name}/{file.src_uri}" if file is not None else url
+
+    def _refuse(
+        self, findings: list[guard.Finding], file: File | None, url: str, *, as_built: bool = False
+    ) -> None:
+        """Fail the build on the first finding, naming the page and the line where it can be known."""
+        if not findings:
+            return
+        finding = findings[0]
+        where = self._where(file, url)
+        if file is not None and (line := guard.find_line(file.content_string, finding)) is not None:
+            where = f"{where}:{line}"
+        elif file is None:  # a theme page (404.html): its navigation shows every page's title
+            for source in self._pages:
+                if (line := guard.find_line(source.content_string, finding)) is not None:
+                    where = f"{where} (from {self._where(source, source.url)}:{line})"
+                    break
+        stage = "as built (front matter, macros and theme included) " if as_built else ""
+        more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+        raise PluginError(f"{where}: the page {stage}has {finding.what}{more}; the site's policy allows none")
 
     def _quick_exit(self) -> str:
         exit_config = self.config.quick_exit

@@ -115,9 +115,44 @@ def test_on_a_quiz_page_search_starts_once_the_scorer_is_ready(page: Page, real_
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=20_000)
 
 
+def answer_all_calm(quiz: QuizForm) -> None:
+    """Every question at its last answer that is neither critical nor counts towards a pattern: with the
+    safety check's control items all at "A few times", the control pattern alone (rightly) brings up help."""
+    for fieldset in quiz.fieldsets():
+        fieldset.locator("input[type=radio]:not([data-critical]):not([data-pattern])").last.check()
+
+
+CONTROL = ("accused you of cheating", "checked your phone", "friends or family")
+
+
+def test_three_controlling_things_a_few_times_bring_up_help_and_no_score(page: Page, real_site: str) -> None:
+    """Coercive control is a pattern: three control questions at "A few times", none critical alone, show
+    the help panel as the third is chosen, and the result opens with help and shows no score at all."""
+    page.goto(real_site + "pillars/")
+    quiz = QuizForm(page, "safety-check")
+    quiz.expect_ready()
+    answer_all_calm(quiz)
+    for number, text in enumerate(CONTROL, start=1):
+        option = quiz.question(text).get_by_label("A few times", exact=True)
+        expect(option).not_to_have_attribute("data-critical", "")
+        option.check()
+        if number < len(CONTROL):
+            expect(quiz.help_panel).to_be_hidden()
+    expect(quiz.help_panel).to_be_visible()
+    quiz.submit.click()
+    result = quiz.result
+    expect(result.locator(".bb-result__alert")).to_be_visible()
+    expect(result.get_by_role("link").first).to_have_attribute("href", "../help/")
+    expect(result).to_contain_text("Your freedom matters")
+    expect(result.locator(".bb-score__value")).to_have_count(0)
+    expect(result.locator("svg.bb-bar")).to_have_count(0)
+    expect(result).not_to_contain_text("check-in")
+
+
 # One critical item per quiz that has them: quiz -> (item text starts with, the answer chosen).
+# The safety check's is one that happened over a year ago: "ever" questions count at any time.
 DANGER = {
-    "safety-check": ("In the past 12 months, how often has your partner choked", "Once"),
+    "safety-check": ("Has your partner ever choked or strangled you", "Yes, but not in the past year"),
     "trust-destroyers": ("I block my partner's way", "Rarely"),
     "repair-readiness": ("I threaten my partner.", "Rarely"),
     "vulnerability-cycle": ("My partner uses things I told them in confidence against me.", "Rarely"),
@@ -133,7 +168,7 @@ def test_quiz_scores_with_labelled_bars_and_one_danger_answer_puts_help_first(
     page.goto(real_site + QUIZ_PAGES[quiz_id])
     quiz = QuizForm(page, quiz_id)
     quiz.expect_ready()
-    quiz.answer_all_safest()
+    answer_all_calm(quiz)
     quiz.submit.click()
     quiz.expect_scored()
     result = quiz.result

@@ -400,17 +400,22 @@ def test_focus_areas_skip_danger_and_point_to_help(ws_page: Page) -> None:
     page.goto("")
     nav = page.get_by_role("navigation", name="Navigation")
     for chapter, quiz_id, danger in (
-        ("The four pillars", "safety-check", "how often has your partner choked"),
+        (
+            "The four pillars",
+            "safety-check",
+            ("ever choked or strangled you", "Yes, but not in the past year"),
+        ),
         ("Trust builders", "trust-builders", None),
     ):
         nav.get_by_role("link", name=chapter).click()
         quiz = QuizForm(page, quiz_id)
         expect(quiz.state).to_have_attribute("data-status", "ready", timeout=READY_TIMEOUT_MS)
         for fieldset in quiz.form.locator("fieldset").all():
-            fieldset.locator("input[type=radio]:not([data-critical])").last.check()
+            fieldset.locator("input[type=radio]:not([data-critical]):not([data-pattern])").last.check()
         if danger:
-            quiz.form.locator("fieldset", has=page.locator("legend", has_text=danger)).get_by_label(
-                "Once", exact=True
+            legend, answer = danger
+            quiz.form.locator("fieldset", has=page.locator("legend", has_text=legend)).get_by_label(
+                answer, exact=True
             ).check()
         quiz.submit.click()
         quiz.expect_result_contains("Your results")

@@ -170,7 +170,7 @@ def test_help_panel_present_with_critical_items() -> None:
     assert len(panels) == 1
     links = [element.attrs["href"] for element in page.find("a")]
     assert links[0] == "../help/#get-help"
-    assert links[1:] == ["tel:5550100", "tel:5550199", "https://example.org/"]
+    assert links[1:] == ["tel:5550100", "tel:5550199", "sms:55500?body=HELP", "https://example.org/"]
 
 
 def test_help_panel_absent_without_critical_items() -> None:

@@ -374,7 +374,10 @@ def test_own_behaviour_texts_speak_to_a_reader_who_is_afraid(quiz_id: str) -> No
     for scope in scopes:
         text = scope["if_critical"]["feedback"]
         assert "If you acted out of fear of your partner" in text, scope.get("id", "overall")
-        assert "help page and the safety check" in text
+        assert (
+            "[the help page](help.md#emergency-numbers-and-helplines)" in text
+        )  # where the lines for victims are
+        assert "[the safety check](pillars.md#self-assessment-safety-check)" in text
 
 
 @pytest.mark.parametrize("quiz_id", CRITICAL_QUIZZES)

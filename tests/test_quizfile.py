@@ -585,3 +585,15 @@ def test_pattern_alone_makes_a_quiz_critical(tmp_path: Path) -> None:
     }
     assert spec["help"] is not None
     assert not any(item["critical"] for item in spec["items"])
+
+
+def test_a_link_in_a_quiz_text_must_reach_a_page(tmp_path: Path) -> None:
+    """``[help](missing.md)`` in feedback fails the build at that feedback, like a recommendation's page."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("Low feedback.", "\"See [help](missing.md).\"")
+    path = tmp_path / "sample.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        QuizError,
+        match=r"sample.yml:17: subscales\[0\]\.bands\[0\]\.feedback: link 'missing.md': 'missing.md' is not a page",
+    ):
+        load_quiz(path, display_name="sample.yml", check_page=page_checker(DOCS), help_data=HELP)

@@ -253,3 +253,22 @@ def test_pattern_options_carry_their_pattern_and_count() -> None:
     assert [re.search(r'value="(\d)"', tag).group(1) for tag in marked] == ["3", "4"]  # type: ignore[union-attr]
     assert 'data-pattern="calm"' not in "".join(re.findall(r'<input[^>]*name="s1"[^>]*>', html))
     assert '<div class="bb-help">help</div>' in html
+
+
+def test_links_in_the_authors_texts_point_from_the_page() -> None:
+    """A ``page.md#anchor`` link in feedback becomes a URL relative to the page the quiz is on."""
+    spec = load_quiz(FIXTURES / "quizzes" / "sample.yml")
+    spec["subscales"][0]["bands"][0]["feedback_html"] = '<p>See <a href="help.md#get-help">help</a>.</p>'
+    spec["intro_html"] = (
+        '<p><a href="index.md">Home</a> and <a href="https://example.org/x.md">elsewhere</a></p>'
+    )
+    shown = browser_spec(spec, lambda target: "../" + target.replace(".md", "/"), None)
+    assert (
+        shown["subscales"][0]["bands"][0]["feedback_html"]
+        == '<p>See <a href="../help/#get-help">help</a>.</p>'
+    )
+    assert (
+        shown["intro_html"]
+        == '<p><a href="../index/">Home</a> and <a href="https://example.org/x.md">elsewhere</a></p>'
+    )
+    assert spec["intro_html"].startswith('<p><a href="index.md">')  # the build's spec is left as it was

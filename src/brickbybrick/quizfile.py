@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import html
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -795,8 +796,38 @@ def load_quiz(
             "missing": quiz.get("scoring", {}).get("missing", 0),
         },
     }
+    if check_page is not None:
+        _check_text_links(doc, spec, check_page)
     _try_scoring(spec, doc)
     return spec
+
+
+PAGE_LINK = re.compile(r'href="(?P<target>[^"#:/][^":]*?\.md(?:#[^"]*)?)"')
+
+
+def html_texts(spec: engine.Spec) -> list[tuple[KeyPath, str]]:
+    """Every text of a spec rendered from the author's Markdown, with the key it came from."""
+    texts: list[tuple[KeyPath, str]] = [(("intro",), spec["intro_html"])]
+    scopes: list[tuple[KeyPath, engine.SubscaleSpec | engine.OverallSpec]] = [
+        (("subscales", index), sub) for index, sub in enumerate(spec["subscales"])
+    ]
+    scopes.append((("overall",), spec["overall"]))
+    for path, scope in scopes:
+        texts += [
+            ((*path, "bands", index, "feedback"), band["feedback_html"])
+            for index, band in enumerate(scope["bands"])
+        ]
+        if scope["if_critical"] is not None:
+            texts.append(((*path, "if_critical", "feedback"), scope["if_critical"]["feedback_html"]))
+    return texts
+
+
+def _check_text_links(doc: Located, spec: engine.Spec, check_page: PageResolver) -> None:
+    """A link to a chapter (``page.md#anchor``) in a quiz's Markdown must reach a heading that exists."""
+    for path, text in html_texts(spec):
+        for match in PAGE_LINK.finditer(text):
+            if problem := check_page(html.unescape(match["target"])):
+                raise doc.error(path, f"link {html.unescape(match['target'])!r}: {problem}")
 
 
 def _check_pattern(

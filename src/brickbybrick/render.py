@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable
 
-from brickbybrick.engine import CriticalRule, ItemSpec, PatternRule, Spec, is_critical
+from brickbybrick.engine import (
+    CriticalRule,
+    ItemSpec,
+    OverallSpec,
+    PatternRule,
+    Spec,
+    SubscaleSpec,
+    is_critical,
+)
 
 __all__ = ["browser_spec", "render_quiz"]
 
@@ -67,10 +76,33 @@ def _item(spec: Spec, number: int, item: ItemSpec) -> str:
     )
 
 
+PAGE_LINK = re.compile(r'href="(?P<target>[^"#:/][^":]*?\.md(?:#[^"]*)?)"')
+
+
+def _links(text: str, href: Callable[[str], str]) -> str:
+    """``href="page.md#anchor"`` in an author's text, as a URL relative to the page it is on."""
+    return PAGE_LINK.sub(lambda match: f'href="{_e(href(html.unescape(match["target"])))}"', text)
+
+
+def _scope_links[ScopeT: (SubscaleSpec, OverallSpec)](scope: ScopeT, href: Callable[[str], str]) -> ScopeT:
+    replaced = scope["if_critical"]
+    return {
+        **scope,
+        "bands": [{**band, "feedback_html": _links(band["feedback_html"], href)} for band in scope["bands"]],
+        "if_critical": None
+        if replaced is None
+        else {**replaced, "feedback_html": _links(replaced["feedback_html"], href)},
+    }
+
+
 def browser_spec(spec: Spec, href: Callable[[str], str], help_href: str | None) -> Spec:
-    """The spec as the browser gets it: page targets turned into URLs relative to this page."""
+    """The spec as the browser gets it: page targets (recommendations, and links in the author's
+    texts) turned into URLs relative to this page."""
     shown: Spec = {
         **spec,
+        "intro_html": _links(spec["intro_html"], href),
+        "subscales": [_scope_links(sub, href) for sub in spec["subscales"]],
+        "overall": _scope_links(spec["overall"], href),
         "recommendations": [{**rec, "href": href(rec["page"])} for rec in spec["recommendations"]],
     }
     if spec["help"] is not None and help_href is not None:

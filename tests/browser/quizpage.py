@@ -46,9 +46,9 @@ class QuizForm:
         return self.form.locator("fieldset", has=self.page.locator("legend", has_text=text))
 
     def answer_all_safest(self) -> None:
-        """Every question at its last answer that is not critical (the calmest a reader can give)."""
+        """Every question at its last answer that is neither critical nor counts towards a pattern."""
         for fieldset in self.fieldsets():
-            fieldset.locator("input[type=radio]:not([data-critical])").last.check()
+            fieldset.locator("input[type=radio]:not([data-critical]):not([data-pattern])").last.check()
 
     def answer_all(self, index: int) -> None:
         """Every question at its ``index``-th answer (0 is the first)."""

@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 
 from brickbybrick import render
 from brickbybrick.engine import (
-    DEFAULT_IF_CRITICAL,
-    SET_ASIDE,
     EngineError,
     Spec,
     item_score,
@@ -25,12 +23,17 @@ from brickbybrick.engine import (
     score_json,
 )
 from brickbybrick.helpfile import load_help
-from brickbybrick.quizfile import load_quiz
+from brickbybrick.quizfile import english_messages, load_quiz
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOSTILE = '<script>alert(1)</script> " onmouseover="alert(1)'
-CRIT = DEFAULT_IF_CRITICAL["heading"]
-SET = SET_ASIDE["heading"]
+
+
+MESSAGES = english_messages()
+CRIT = MESSAGES["result.if_critical.heading"]
+SET = MESSAGES["result.set_aside.heading"]
+DEFAULT_IF_CRITICAL = {"heading": CRIT, "feedback_html": f"<p>{MESSAGES['result.if_critical.text']}</p>"}
+SET_ASIDE = {"heading": SET, "feedback_html": f"<p>{MESSAGES['result.set_aside.text']}</p>"}
 PROPERTIES = settings(max_examples=200, deadline=None, database=None)
 
 
@@ -91,6 +94,7 @@ def make_spec(
         ],
         "help": None,
         "extension": None,
+        "messages": english_messages(),
     }
 
 
@@ -331,7 +335,7 @@ def test_extension_note_is_added() -> None:
 def test_extension_note_is_rendered_escaped() -> None:
     """An extension's note appears in the result HTML with its markup escaped."""
     spec = browser_spec(FIXTURES / "extension" / "ext-demo.yml")
-    html = render_result_html(score(spec, {"q1": 3, "q2": 1}))
+    html = render_result_html(score(spec, {"q1": 3, "q2": 1}), spec)
     assert '<div class="bb-result__note"><h4>Calm &amp; you</h4>' in html
     assert "<p>Calm is at 100 out of 100: &lt;keep it up&gt;.</p>" in html
     assert "<keep" not in html
@@ -359,7 +363,7 @@ def hostile_spec() -> dict[str, Any]:
 
 def test_result_html_escapes_complete_result() -> None:
     """Titles, labels and recommendation text and href from the quiz are escaped."""
-    html = render_result_html(score(hostile_spec(), {"q1": 1, "q2": 1}))
+    html = render_result_html(score(hostile := hostile_spec(), {"q1": 1, "q2": 1}), hostile)
     assert "<script" not in html
     assert '" onmouseover' not in html
     assert (
@@ -377,7 +381,7 @@ def test_result_html_escapes_complete_result() -> None:
 
 def test_result_html_escapes_missing_items() -> None:
     """Unanswered item texts are escaped in the list of missing questions."""
-    html = render_result_html(score(hostile_spec(), {"q2": 1}))
+    html = render_result_html(score(hostile := hostile_spec(), {"q2": 1}), hostile)
     assert "<script" not in html
     assert '" onmouseover' not in html
     assert (
@@ -387,7 +391,7 @@ def test_result_html_escapes_missing_items() -> None:
 
 def test_result_html_lists_missing_with_links() -> None:
     """An incomplete result links each unanswered question to its fieldset and shows no scores."""
-    html = render_result_html(score(SAMPLE, {"c1": 1, "s1": 2}))
+    html = render_result_html(score(SAMPLE, {"c1": 1, "s1": 2}), SAMPLE)
     assert "2 questions are still unanswered." in html
     assert '<li><a href="#bb-sample-c2">Question 2: I worry about how my partner will react.</a></li>' in html
     assert '<li><a href="#bb-sample-s2">Question 4: I am afraid of my partner.</a></li>' in html
@@ -397,14 +401,14 @@ def test_result_html_lists_missing_with_links() -> None:
 
 def test_result_html_missing_one_question() -> None:
     """One unanswered question is announced in the singular."""
-    html = render_result_html(score(SAMPLE, {"c1": 1, "c2": 1, "s1": 2}))
+    html = render_result_html(score(SAMPLE, {"c1": 1, "c2": 1, "s1": 2}), SAMPLE)
     assert "1 question is still unanswered." in html
     assert "Please answer it to see your results" in html
 
 
 def test_result_html_complete_shows_scores_and_disclaimer() -> None:
     """A complete result shows percents, bands, feedback, next steps and the guide's disclaimer."""
-    spec = {**SAMPLE, "disclaimer": "Not a diagnosis <really>."}
+    spec = {**SAMPLE, "messages": {**SAMPLE["messages"], "result.disclaimer": "Not a diagnosis <really>."}}
     html = render_result_html(score(spec, sample_answers(4, 4, 4, 1)), spec)
     assert '<p class="bb-result__disclaimer">Not a diagnosis &lt;really&gt;.</p>' in html
     assert '<span class="bb-score__value">50 out of 100</span>' in html
@@ -426,7 +430,7 @@ def test_result_html_shows_critical_alert() -> None:
 
 def test_result_html_without_critical_has_no_alert() -> None:
     """A result with no critical answer shows no safety alert."""
-    html = render_result_html(score(SAMPLE, sample_answers(2, 2, 1, 1)))
+    html = render_result_html(score(SAMPLE, sample_answers(2, 2, 1, 1)), SAMPLE)
     assert "bb-result__alert" not in html
 
 

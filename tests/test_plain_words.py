@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from brickbybrick import engine
+from brickbybrick import catalogue
 from readability import opens_with_action, reading, syllables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +35,9 @@ def critical_texts() -> list[object]:
         for panel_id, panel in data.get("panels", {}).items():
             for key in ("alert", "intro"):
                 cases.append(pytest.param(panel[key], id=f"{name}:panels.{panel_id}.{key}"))
-    cases.append(pytest.param(engine.DEFAULT_ALERT_HTML, id="engine:DEFAULT_ALERT_HTML"))
-    cases.append(pytest.param(engine.DEFAULT_IF_CRITICAL["feedback_html"], id="engine:DEFAULT_IF_CRITICAL"))
+    english = catalogue.load(catalogue.BASE)
+    for key in ("result.alert", "result.if_critical.text"):
+        cases.append(pytest.param(english.text(key), id=f"catalogue/en.yml:{key}"))
     return cases
 
 

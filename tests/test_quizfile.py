@@ -589,7 +589,7 @@ def test_pattern_alone_makes_a_quiz_critical(tmp_path: Path) -> None:
 
 def test_a_link_in_a_quiz_text_must_reach_a_page(tmp_path: Path) -> None:
     """``[help](missing.md)`` in feedback fails the build at that feedback, like a recommendation's page."""
-    text = SAMPLE.read_text(encoding="utf-8").replace("Low feedback.", "\"See [help](missing.md).\"")
+    text = SAMPLE.read_text(encoding="utf-8").replace("Low feedback.", '"See [help](missing.md)."')
     path = tmp_path / "sample.yml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(

@@ -38,7 +38,9 @@ from brickbybrick.engine import (
     score_json,
 )
 from brickbybrick.helpfile import load_help
-from brickbybrick.quizfile import load_quiz
+from brickbybrick.quizfile import english_messages, load_quiz
+
+MESSAGES = english_messages()
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HELP = load_help(FIXTURES / "help.yml")
@@ -285,6 +287,7 @@ def raw_spec(
         "help": None,
         "extension": None,
         "scoring": {"show": list(show), "bands_on": bands_on, "missing": missing},
+        "messages": MESSAGES,
     }
 
 
@@ -414,6 +417,7 @@ def scored_quizzes(draw: st.DrawFn, *, contiguous: bool) -> tuple[dict[str, Any]
             "bands_on": "percent",
             "missing": draw(st.integers(0, smallest - 1)),
         },
+        "messages": MESSAGES,
     }
     answers: dict[str, Any] = {}
     blanks = draw(st.integers(0, spec["scoring"]["missing"]))

@@ -132,6 +132,7 @@ def test_no_service_worker_or_storage_in_site_code(site: Path) -> None:
     scripts = sorted((ROOT / "src" / "brickbybrick" / "assets" / "javascripts").glob("*.js"))
     assert [path.name for path in scripts] == [
         "memory.js",
+        "messages.js",
         "protocol.js",
         "quiz.js",
         "safety.js",

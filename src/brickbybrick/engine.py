@@ -46,7 +46,9 @@ __all__ = [
     "hundredths",
     "is_critical",
     "item_score",
+    "message",
     "percent",
+    "plural",
     "render_result_html",
     "score",
     "score_json",
@@ -171,7 +173,10 @@ class Spec(TypedDict):
     help: HelpSpec | None
     extension: ExtensionSpec | None
     scoring: NotRequired[ScoringSpec]  # DEFAULT_SCORING when absent
-    disclaimer: NotRequired[str]  # plain text under a result (the guide's words)
+    disclaimer: NotRequired[str]  # plain text under a result (the guide's words; else the catalogue's)
+    #: Every word the scorer writes, from the guide's message catalogue (``result.``, ``number.``
+    #: and ``plural.`` keys): the engine itself holds none.
+    messages: dict[str, str]
 
 
 # --------------------------------------------------------------------------- the result (output)
@@ -265,22 +270,6 @@ class Result(TypedDict):
     focus_areas: list[FocusArea]
 
 
-#: Shown instead of a band when a quiz gives no ``if_critical`` text of its own.
-DEFAULT_IF_CRITICAL: Replacement = {
-    "heading": "Read the note above first",
-    "feedback_html": "<p>Read the note at the top of these results first. "
-    "One of your answers here needs care before any score.</p>",
-}
-#: The alert for a critical answer when a quiz names no help of its own.
-DEFAULT_ALERT_HTML = (
-    "<p><strong>Read this first. Some of your answers need care before any score.</strong></p>"
-)
-#: What a score that holds no critical answer shows beside danger elsewhere in the quiz.
-SET_ASIDE: Replacement = {
-    "heading": "No score shown",
-    "feedback_html": "<p>Scores are set aside while the note above matters most.</p>",
-}
-DEFAULT_DISCLAIMER = "Your answers were scored on this device and were not sent or stored."
 #: How a quiz without a ``scoring`` block is scored: percents only, every item answered.
 DEFAULT_SCORING: ScoringSpec = {"show": ["percent"], "bands_on": "percent", "missing": 0}
 
@@ -330,33 +319,66 @@ def scoring_of(spec: Spec) -> ScoringSpec:
     return spec.get("scoring") or DEFAULT_SCORING
 
 
-def _number(value: float) -> str:
-    """A figure as a person reads it: whole numbers plain, others with two decimals, a real minus."""
-    text = str(int(value)) if float(value).is_integer() else f"{value:.2f}"
-    return text.replace("-", "\u2212")
+def message(messages: Mapping[str, str], key: str, **values: object) -> str:
+    """The catalogue's text for ``key``, its ``{placeholders}`` filled in."""
+    try:
+        template = messages[key]
+    except KeyError:
+        raise EngineError(f"the spec's messages have no {key!r}") from None
+    return template.format_map({name: str(value) for name, value in values.items()})
+
+
+def plural(messages: Mapping[str, str], key: str, count: int, **values: object) -> str:
+    """``key.one`` or ``key.other``, by the language's rule (``plural.one``), ``{count}`` filled in."""
+    one = count == 1 if messages.get("plural.one", "n == 1") == "n == 1" else count <= 1
+    return message(messages, f"{key}.{'one' if one else 'other'}", count=count, **values)
+
+
+def _fixed(text: str, messages: Mapping[str, str]) -> str:
+    return text.replace(".", messages.get("number.decimal", ".")).replace(
+        "-", messages.get("number.minus", "-")
+    )
+
+
+def _number(value: float, messages: Mapping[str, str]) -> str:
+    """A figure as the language writes it: whole numbers plain, others with two decimals, its minus."""
+    return _fixed(str(int(value)) if float(value).is_integer() else f"{value:.2f}", messages)
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{_e(text)}</p>"
 
 
 def _band(bands: list[Band], value: float) -> Shown:
     """The band with the greatest ``min`` at or below ``value``."""
     below = [band for band in bands if band["min"] <= value]
     if not below:
-        raise EngineError(f"no band covers {_number(value)}")
+        raise EngineError(f"no band covers {value}")
     band = max(below, key=lambda band: band["min"])
     return {"heading": band["heading"], "feedback_html": band["feedback_html"], "state": "band"}
 
 
 def _shown(
-    bands: list[Band], value: float, replacement: Replacement | None, critical: bool, danger: bool
+    messages: Mapping[str, str],
+    bands: list[Band],
+    value: float,
+    replacement: Replacement | None,
+    critical: bool,
+    danger: bool,
 ) -> Shown:
     """The band for ``value``; a critical score's replacement text; beside danger, a neutral line."""
-    if critical:
-        text = replacement or DEFAULT_IF_CRITICAL
-        return {"heading": text["heading"], "feedback_html": text["feedback_html"], "state": "critical"}
-    if danger:
+    if critical and replacement is not None:
         return {
-            "heading": SET_ASIDE["heading"],
-            "feedback_html": SET_ASIDE["feedback_html"],
-            "state": "set_aside",
+            "heading": replacement["heading"],
+            "feedback_html": replacement["feedback_html"],
+            "state": "critical",
+        }
+    if critical or danger:
+        key = "result.if_critical" if critical else "result.set_aside"
+        return {
+            "heading": message(messages, f"{key}.heading"),
+            "feedback_html": _paragraph(message(messages, f"{key}.text")),
+            "state": "critical" if critical else "set_aside",
         }
     return _band(bands, value)
 
@@ -590,12 +612,16 @@ def score(spec: Spec, answers: Mapping[str, Any]) -> Result:
     result["prorated"] = bool(missing)
     summary, value = scored
     # The overall score stands for the whole quiz: any danger makes it critical.
-    summary["band"] = _shown(overall["bands"], value, overall.get("if_critical"), danger, danger)
+    summary["band"] = _shown(
+        spec["messages"], overall["bands"], value, overall.get("if_critical"), danger, danger
+    )
     result["overall"] = summary
     values = {"overall": value}
     for subscale, items, sub_summary, value in subscales:
         hit = subscale["id"] in pattern_ids or any(item["id"] in critical_ids for item in items)
-        sub_summary["band"] = _shown(subscale["bands"], value, subscale.get("if_critical"), hit, danger)
+        sub_summary["band"] = _shown(
+            spec["messages"], subscale["bands"], value, subscale.get("if_critical"), hit, danger
+        )
         result["subscales"].append(
             {**sub_summary, "id": subscale["id"], "focus": subscale.get("focus", True)}
         )
@@ -629,23 +655,24 @@ def _bar(pct: int) -> str:
     )
 
 
-def _range(low: float, high: float) -> str:
+def _range(low: float, high: float, messages: Mapping[str, str]) -> str:
     # "0 (en dash) 30"; with a negative end "(minus) 51 to 51", where a dash would read as a minus.
-    return f"{_number(low)} to {_number(high)}" if low < 0 else f"{_number(low)}\u2013{_number(high)}"
+    key = "result.range_negative" if low < 0 else "result.range"
+    return message(messages, key, low=_number(low, messages), high=_number(high, messages))
 
 
-def _figure(summary: Summary, figure: Figure) -> str:
+def _figure(summary: Summary, figure: Figure, messages: Mapping[str, str]) -> str:
     """One figure of a score in words that name its own range: only a percent is "out of 100"."""
     if figure == "raw":
-        return f"{_number(summary['raw'])} ({_range(summary['min'], summary['max'])})"
+        span = _range(summary["min"], summary["max"], messages)
+        return message(messages, "result.raw", raw=_number(summary["raw"], messages), range=span)
     if figure == "mean":
-        return f"mean {summary['mean']:.2f}".replace("-", "\u2212") + (
-            f" ({_range(summary['mean_min'], summary['mean_max'])})"
-        )
-    return f"{summary['percent']} out of 100"
+        span = _range(summary["mean_min"], summary["mean_max"], messages)
+        return message(messages, "result.mean", mean=_fixed(f"{summary['mean']:.2f}", messages), range=span)
+    return message(messages, "result.percent", percent=summary["percent"])
 
 
-def _summary_html(summary: Summary, css: str, show: list[Figure]) -> str:
+def _summary_html(summary: Summary, css: str, show: list[Figure], messages: Mapping[str, str]) -> str:
     band = summary["band"]
     if band["state"] != "band":
         # Beside danger a number would speak louder than the warning ("98 out of 100" reads as
@@ -658,9 +685,13 @@ def _summary_html(summary: Summary, css: str, show: list[Figure]) -> str:
             "</div>"
         )
     figures = "".join(
-        f'<span class="bb-score__value">{_e(_figure(summary, figure))}</span> ' for figure in show
+        f'<span class="bb-score__value">{_e(_figure(summary, figure, messages))}</span> ' for figure in show
     )
-    prorated = '<span class="bb-score__prorated">(prorated)</span> ' if summary["prorated"] else ""
+    prorated = (
+        f'<span class="bb-score__prorated">{_e(message(messages, "result.prorated_tag"))}</span> '
+        if summary["prorated"]
+        else ""
+    )
     return (
         f'<div class="{css}">'
         f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
@@ -672,75 +703,71 @@ def _summary_html(summary: Summary, css: str, show: list[Figure]) -> str:
     )
 
 
-def _item_links(quiz: str, items: list[ItemRef]) -> str:
+def _item_links(quiz: str, items: list[ItemRef], messages: Mapping[str, str]) -> str:
     links = "".join(
-        f'<li><a href="#bb-{quiz}-{_e(item["id"])}">Question {item["number"]}: {_e(item["text"])}</a></li>'
+        f'<li><a href="#bb-{quiz}-{_e(item["id"])}">'
+        f"{_e(message(messages, 'result.question', number=item['number'], text=item['text']))}</a></li>"
         for item in items
     )
     return f"<ul>{links}</ul>"
 
 
-def _questions(count: int) -> str:
-    return "1 question" if count == 1 else f"{count} questions"
-
-
-def _alert_html(spec_help: HelpSpec | None, link: Link | None) -> str:
+def _alert_html(spec_help: HelpSpec | None, link: Link | None, messages: Mapping[str, str]) -> str:
     # The help link comes first, so it is the first link of the result; the alert text (the
     # guide's own words, Markdown without links) follows.
     parts = ['<div class="bb-result__alert" data-quiz-alert>']
     if link is not None:
         parts.append(f'<p class="bb-result__help"><a href="{_e(link["href"])}">{_e(link["text"])}</a></p>')
-    parts.append(spec_help["alert_html"] if spec_help else DEFAULT_ALERT_HTML)
+    parts.append(
+        spec_help["alert_html"]
+        if spec_help
+        else f"<p><strong>{_e(message(messages, 'result.alert'))}</strong></p>"
+    )
     parts.append("</div>")
     return "".join(parts)
 
 
-def render_result_html(result: Result, spec: Spec | None = None) -> str:
-    """Render a result as HTML. Every string from the quiz or the answers is escaped.
+def render_result_html(result: Result, spec: Spec) -> str:
+    """Render a result as HTML in the spec's language. Every string from the quiz or the answers is escaped.
 
     Band feedback and the help alert are the exceptions: HTML that the build rendered from the
     author's Markdown with raw HTML disabled (see :mod:`brickbybrick.quizfile`).
     """
+    messages = spec["messages"]
     quiz = _e(result["quiz"])
     parts: list[str] = [f'<div class="bb-result" data-quiz-result-for="{quiz}">']
     if result["danger"]:
-        parts.append(_alert_html(spec["help"] if spec else None, result["help"]))
+        parts.append(_alert_html(spec["help"], result["help"], messages))
     missing = result["missing"]
     if not result["complete"]:
         allowed = result["scoring"]["missing"]
-        please = (
-            f" Please answer at least {len(missing) - allowed} of them to see your results:"
-            if 0 < allowed < len(missing)
-            else " Please answer " + ("it" if len(missing) == 1 else "them") + " to see your results:"
-        )
+        if 0 < allowed < len(missing):
+            please = message(messages, "result.answer_at_least", count=len(missing) - allowed)
+        else:
+            please = message(messages, "result.answer_it" if len(missing) == 1 else "result.answer_them")
         parts.append(
-            '<div class="bb-result__missing"><p><strong>'
-            + (
-                "1 question is still unanswered."
-                if len(missing) == 1
-                else f"{len(missing)} questions are still unanswered."
-            )
-            + f"</strong>{please}</p>{_item_links(quiz, missing)}</div></div>"
+            f'<div class="bb-result__missing"><p><strong>{_e(plural(messages, "result.missing", len(missing)))}'
+            f"</strong> {_e(please)}</p>{_item_links(quiz, missing, messages)}</div></div>"
         )
         return "".join(parts)
 
-    parts.append(f'<h3 class="bb-result__title">Your results: {_e(result["title"])}</h3>')
+    parts.append(
+        f'<h3 class="bb-result__title">{_e(message(messages, "result.title", title=result["title"]))}</h3>'
+    )
     if result["prorated"]:
         # Said before any figure: these scores stand in for answers that were not given.
-        scores = "your scores are" if result["subscales"] else "your score is"
+        key = "result.prorated_scores" if result["subscales"] else "result.prorated_score"
         parts.append(
-            '<div class="bb-result__prorated"><p><strong>'
-            f"You left {_questions(len(missing))} unanswered, so {scores} prorated:</strong> "
-            "worked out from the questions you answered (their mean \u00d7 the number of questions)."
-            f" Skipped:</p>{_item_links(quiz, missing)}</div>"
+            f'<div class="bb-result__prorated"><p><strong>{_e(plural(messages, key, len(missing)))}</strong> '
+            f"{_e(message(messages, 'result.prorated_how'))}</p>{_item_links(quiz, missing, messages)}</div>"
         )
     show = result["scoring"]["show"]
     if result["overall"] is not None:
-        parts.append(_summary_html(result["overall"], "bb-result__overall", show))
+        parts.append(_summary_html(result["overall"], "bb-result__overall", show, messages))
     if result["subscales"]:
         parts.append('<ul class="bb-result__subscales">')
         for subscale in result["subscales"]:
-            parts.append(f"<li>{_summary_html(subscale, 'bb-result__subscale', show)}</li>")
+            parts.append(f"<li>{_summary_html(subscale, 'bb-result__subscale', show, messages)}</li>")
         parts.append("</ul>")
     for note in result["notes"]:
         link = ""
@@ -750,11 +777,11 @@ def render_result_html(result: Result, spec: Spec | None = None) -> str:
             f'<div class="bb-result__note"><h4>{_e(note["heading"])}</h4><p>{_e(note["text"])}{link}</p></div>'
         )
     if result["recommendations"]:
-        parts.append('<div class="bb-result__next"><h4>Where to go next</h4><ul>')
+        parts.append(f'<div class="bb-result__next"><h4>{_e(message(messages, "result.next"))}</h4><ul>')
         for rec in result["recommendations"]:
             parts.append(f'<li><a href="{_e(rec["href"])}">{_e(rec["text"])}</a></li>')
         parts.append("</ul></div>")
-    disclaimer = spec.get("disclaimer", DEFAULT_DISCLAIMER) if spec else DEFAULT_DISCLAIMER
+    disclaimer = spec.get("disclaimer") or message(messages, "result.disclaimer")
     parts.append(f'<p class="bb-result__disclaimer">{_e(disclaimer)}</p>')
     parts.append("</div>")
     return "".join(parts)

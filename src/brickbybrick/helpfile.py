@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from brickbybrick import catalogue
 from brickbybrick.engine import HelpSpec
 from brickbybrick.quizfile import (
     ListOf,
@@ -135,6 +136,7 @@ class HelpData:
     page: str
     sections: dict[str, dict[str, Any]]
     panels: dict[str, Panel]
+    words: catalogue.Catalogue  # the plugin's own words around the lines ("Call", "Chat online")
 
     @property
     def default_panel(self) -> str:
@@ -180,8 +182,11 @@ def _check_line(doc: Located, here: tuple[str | int, ...], line: dict[str, Any])
             raise doc.error((*here, "chat"), f"{chat!r} is not on the service's own site ({web})")
 
 
-def load_help(path: Path, *, display_name: str | None = None) -> HelpData:
-    """Read and validate ``help.yml``."""
+def load_help(
+    path: Path, *, display_name: str | None = None, words: catalogue.Catalogue | None = None
+) -> HelpData:
+    """Read and validate ``help.yml``; ``words`` are the guide's catalogue (English by default)."""
+    words = words or catalogue.load(catalogue.BASE)
     filename = display_name or str(path)
     doc = read_yaml(path, filename)
     if not isinstance(doc.data, dict):
@@ -214,10 +219,10 @@ def load_help(path: Path, *, display_name: str | None = None) -> HelpData:
             id=panel_id,
             alert_html=_markdown(doc, (*here, "alert"), panel["alert"], links=False),
             intro_html=_markdown(doc, (*here, "intro"), panel["intro"]),
-            link_text=panel.get("link", "Where to get help"),
+            link_text=panel.get("link", words.text("help.link")),
             sections=tuple(panel["sections"]),
         )
-    return HelpData(filename=filename, page=data["page"], sections=sections, panels=panels)
+    return HelpData(filename=filename, page=data["page"], sections=sections, panels=panels, words=words)
 
 
 def _e(value: object) -> str:
@@ -228,24 +233,34 @@ def _tel(number: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", number)
 
 
-def _text_html(number: str, word: str | None) -> str:
+def _with_link(words: catalogue.Catalogue, key: str, link: str, **values: str) -> str:
+    """A catalogue text with ``{number}`` as a link: escaped around it, the link left as it is."""
+    marker = "\x00"
+    text = _e(words.text(key, number=marker, **values))
+    return text.replace(marker, link)
+
+
+def _text_html(number: str, word: str | None, words: catalogue.Catalogue) -> str:
     """``Text START to 88788`` with an ``sms:`` link (the keyword filled in), or ``Text 988``."""
     href = "sms:" + re.sub(r"[^0-9+]", "", number) + (f"?body={quote(word)}" if word else "")
     link = f'<a href="{_e(href)}">{_e(number)}</a>'
-    return f"Text {_e(word)} to {link}" if word else f"Text {link}"
+    if word:
+        return _with_link(words, "help.text_keyword", link, keyword=word)
+    return _with_link(words, "help.text", link)
 
 
-def _line_html(line: dict[str, Any]) -> str:
+def _line_html(line: dict[str, Any], words: catalogue.Catalogue) -> str:
     parts = [f'<li class="bb-helpline"><strong class="bb-helpline__name">{_e(line["name"])}</strong>']
     if "for" in line:
         parts.append(f' <span class="bb-helpline__for">({_e(line["for"])})</span>')
     details = []
     if "phone" in line:
-        details.append(f'Call <a href="{_e(_tel(line["phone"]))}">{_e(line["phone"])}</a>')
+        link = f'<a href="{_e(_tel(line["phone"]))}">{_e(line["phone"])}</a>'
+        details.append(_with_link(words, "help.call", link))
     if "text" in line:
-        details.append(_text_html(line["text"], line.get("keyword")))
+        details.append(_text_html(line["text"], line.get("keyword"), words))
     if "chat" in line:
-        details.append(f'<a href="{_e(line["chat"])}" rel="noreferrer">Chat online</a>')
+        details.append(f'<a href="{_e(line["chat"])}" rel="noreferrer">{_e(words.text("help.chat"))}</a>')
     if "web" in line:
         shown = re.sub(r"^https://(www\.)?|/$", "", line["web"])
         details.append(f'<a href="{_e(line["web"])}" rel="noreferrer">{_e(shown)}</a>')
@@ -259,9 +274,11 @@ def _line_html(line: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_lines(section: dict[str, Any]) -> str:
+def render_lines(section: dict[str, Any], words: catalogue.Catalogue) -> str:
     """One section's lines as an HTML list: the same markup on the help page and in panels."""
-    return '<ul class="bb-helplines">' + "".join(_line_html(line) for line in section["lines"]) + "</ul>"
+    return (
+        '<ul class="bb-helplines">' + "".join(_line_html(line, words) for line in section["lines"]) + "</ul>"
+    )
 
 
 def render_directory(data: HelpData) -> str:
@@ -271,7 +288,7 @@ def render_directory(data: HelpData) -> str:
         block = f"### {_e(section['heading'])}\n\n"
         if "intro" in section:
             block += markdown_to_html(section["intro"]) + "\n\n"
-        blocks.append(block + render_lines(section) + "\n")
+        blocks.append(block + render_lines(section, data.words) + "\n")
     return "\n".join(blocks)
 
 
@@ -279,18 +296,20 @@ def render_panel(data: HelpData, panel_id: str, help_href: str) -> str:
     """The help panel of a quiz form, revealed (by CSS) when an answer is critical."""
     panel = data.panels[panel_id]
     parts = [
-        '<div class="bb-help" data-quiz-help role="note" aria-label="Help">',
+        f'<div class="bb-help" data-quiz-help role="note" aria-label="{_e(data.words.text("quiz.help_region"))}">',
         f'<p class="bb-help__link"><a href="{_e(help_href)}">{_e(panel.link_text)}</a></p>',
         panel.intro_html,
     ]
     for index, section_id in enumerate(panel.sections):
         section = data.sections[section_id]
         if index == 0:  # the panel's first section is open: in the guide, emergency numbers
-            parts.append(f'<p class="bb-help__heading">{_e(section["heading"])}</p>{render_lines(section)}')
+            parts.append(
+                f'<p class="bb-help__heading">{_e(section["heading"])}</p>{render_lines(section, data.words)}'
+            )
         else:  # the rest one keypress each, so the form's buttons stay a few Tabs away
             parts.append(
                 f'<details class="bb-help__section"><summary>{_e(section["heading"])}</summary>'
-                f"{render_lines(section)}</details>"
+                f"{render_lines(section, data.words)}</details>"
             )
     parts.append("</div>")
     return "".join(parts)

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import markdown
 import yaml
 
-from brickbybrick import engine
+from brickbybrick import catalogue, engine
 
 __all__ = ["QuizError", "load_quiz", "load_quizzes", "markdown_to_html"]
 
@@ -633,8 +633,11 @@ def load_quiz(
     help_data: HelpPanels | None = None,
     require_help: bool = False,
     available_modules: Collection[str] | None = None,
+    messages: Mapping[str, str] | None = None,
 ) -> engine.Spec:
     """Read, validate and convert one quiz file into a JSON-able engine spec.
+
+    ``messages`` are the scorer's words in the guide's language (English by default).
 
     A quiz with critical items shows the guide's help (``help_data``) when one is answered;
     with ``require_help`` (the site build) such a quiz without help data is an error. With
@@ -790,6 +793,7 @@ def load_quiz(
         ],
         "help": help_spec,
         "extension": extension,
+        "messages": dict(messages) if messages is not None else english_messages(),
         "scoring": {
             "show": quiz.get("scoring", {}).get("show", list(engine.DEFAULT_SCORING["show"])),
             "bands_on": unit,
@@ -828,6 +832,11 @@ def _check_text_links(doc: Located, spec: engine.Spec, check_page: PageResolver)
         for match in PAGE_LINK.finditer(text):
             if problem := check_page(html.unescape(match["target"])):
                 raise doc.error(path, f"link {html.unescape(match['target'])!r}: {problem}")
+
+
+def english_messages() -> dict[str, str]:
+    """The scorer's words in English, from the catalogue."""
+    return catalogue.load(catalogue.BASE).subset(catalogue.ENGINE_PREFIXES)
 
 
 def _check_pattern(
@@ -921,6 +930,7 @@ def load_quizzes(
     help_data: HelpPanels | None = None,
     require_help: bool = False,
     available_modules: Collection[str] | None = None,
+    messages: Mapping[str, str] | None = None,
 ) -> dict[str, engine.Spec]:
     """Load every ``*.yml`` quiz in ``directory``; names in errors are relative to ``root``."""
     quizzes: dict[str, engine.Spec] = {}
@@ -933,6 +943,7 @@ def load_quizzes(
             help_data=help_data,
             require_help=require_help,
             available_modules=available_modules,
+            messages=messages,
         )
         quizzes[spec["id"]] = spec
     return quizzes

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 
+from brickbybrick import catalogue
 from brickbybrick.engine import (
     CriticalRule,
     ItemSpec,
@@ -119,12 +120,15 @@ def has_danger(spec: Spec) -> bool:
     )
 
 
-def render_quiz(spec: Spec, *, help_panel: str = "", notice: str = "") -> str:
+def render_quiz(
+    spec: Spec, *, words: catalogue.Catalogue | None = None, help_panel: str = "", notice: str = ""
+) -> str:
     """Return the quiz as one HTML block; ``spec`` is the browser's (:func:`browser_spec`).
 
     ``help_panel`` is the guide's help (:func:`brickbybrick.helpfile.render_panel`), shown by
     CSS the moment a critical answer is chosen; ``notice`` is a line of text under the intro.
     """
+    words = words or catalogue.load(catalogue.BASE)
     quiz = _e(spec["id"])
     items = "".join(_item(spec, number, item) for number, item in enumerate(spec["items"], start=1))
     note = f'<p class="bb-quiz__note">{_e(notice)}</p>' if notice else ""
@@ -140,10 +144,11 @@ def render_quiz(spec: Spec, *, help_panel: str = "", notice: str = "") -> str:
         f"{items}"
         f"{help_panel if has_danger(spec) else ''}"
         '<div class="bb-quiz__actions">'
-        '<button type="submit" class="md-button md-button--primary" data-quiz-submit hidden>Show my results</button>'
-        '<button type="reset" class="md-button" data-quiz-reset>Clear my answers</button>'
+        '<button type="submit" class="md-button md-button--primary" data-quiz-submit hidden>'
+        f"{_e(words.text('quiz.submit'))}</button>"
+        f'<button type="reset" class="md-button" data-quiz-reset>{_e(words.text("quiz.reset"))}</button>'
         '<p class="bb-quiz__state" data-quiz-state role="status" aria-live="polite" hidden></p>'
-        '<button type="button" class="md-button" data-quiz-retry hidden>Try again</button>'
+        f'<button type="button" class="md-button" data-quiz-retry hidden>{_e(words.text("quiz.retry"))}</button>'
         "</div>"
         f'<div class="bb-quiz__result" data-quiz-result role="status" tabindex="-1"></div>'
         "</form></div>"

@@ -1,7 +1,9 @@
 """The plugin's options, validated by MkDocs (``plugins: - brickbybrick: {...}`` in mkdocs.yml).
 
-Every option has a neutral default: a guide on any topic works with none of them set. This
-guide's own words (quick-exit destination, notices) are set in its ``mkdocs.yml``.
+Every option has a neutral default: a guide on any topic works with none of them set. Words a
+reader sees come from the message catalogue (:mod:`brickbybrick.catalogue`) in the guide's
+language; ``messages`` overrides any of them, and the few options named after a text (``label``,
+``quiz_notice``...) are shortcuts for one message each.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ class QuickExitConfig(base.Config):
 
     enabled = c.Type(bool, default=False)
     url = c.Optional(c.Type(str))  # required when enabled: the guide chooses the neutral page
-    label = c.Type(str, default="Exit this page")
-    hint = c.Type(str, default=" (or press Shift 3 times)")
+    label = c.Optional(c.Type(str))  # the catalogue's page.exit.label
+    hint = c.Optional(c.Type(str))  # the catalogue's page.exit.hint
 
 
 class WorksheetConfig(base.Config):
@@ -29,25 +31,16 @@ class WorksheetConfig(base.Config):
 class BrickByBrickConfig(base.Config):
     quizzes_dir = c.Type(str, default="quizzes")
     help_file = c.Type(str, default="help.yml")
-    quiz_notice = c.Type(
-        str,
-        default="Your answers stay on this device: they are scored in your browser and never sent or stored.",
-    )
-    disclaimer = c.Type(
-        str,
-        default="This self-assessment is a reflection aid, not a diagnosis. "
-        "Your answers were scored on this device and were not sent or stored.",
-    )
-    privacy_notice = c.Optional(c.Type(str))
+    # The readers' language: theme.language when not set (then "en").
+    language = c.Optional(c.Type(str))
+    # Any message of the catalogue, by key (see the package's catalogue/en.yml).
+    messages = c.Type(dict, default={})
+    quiz_notice = c.Optional(c.Type(str))  # the catalogue's quiz.notice
+    disclaimer = c.Optional(c.Type(str))  # result.disclaimer
+    privacy_notice = c.Optional(c.Type(str))  # the guide's own Markdown; no default
     # Shown (in <noscript>) beside every form when JavaScript is off: its fields start switched
     # off, because without script nothing can clear them before Back shows the page again.
-    noscript_notice = c.Type(
-        str,
-        default="JavaScript is off in this browser, so the answer boxes here are switched off: "
-        "without JavaScript this site cannot clear them, and pressing Back could show what you "
-        "chose or typed to anyone using this device. Turn JavaScript on to use them, or print "
-        "this page and fill it in on paper.",
-    )
+    noscript_notice = c.Optional(c.Type(str))  # page.noscript
     quick_exit = c.SubConfig(QuickExitConfig)
     worksheet = c.SubConfig(WorksheetConfig)
     chromium = c.Optional(c.Type(str))

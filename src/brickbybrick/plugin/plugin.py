@@ -40,7 +40,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from brickbybrick import engine, helpfile, render
+from brickbybrick import catalogue, engine, helpfile, render
 from brickbybrick.plugin import compress, csp, guard, livereload, pdf, trusted
 from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls
@@ -101,6 +101,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.macro_html: dict[str, str] = {}  # what each marker of the page being built stands for
         self.script_hashes: set[str] = set()
         self.serving = False
+        self.words = catalogue.load(catalogue.BASE)
         self.root = Path.cwd()
         self.docs_dir = Path("docs")
         self._printer: ThreadPoolExecutor | None = None
@@ -133,6 +134,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 "mkdocs.yml: plugins.brickbybrick.quick_exit.url: set the https:// address of a neutral "
                 "page for the quick exit to leave for (e.g. a weather or news page)"
             )
+        self.words = self._catalogue(config)
         checker = page_checker(self.docs_dir)
         self.help = self._load_help(checker)
         self.quizzes = self._load_quizzes(checker)
@@ -155,6 +157,29 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             value.type = "module"
             config.extra_javascript.append(value)
         return config
+
+    def _catalogue(self, config: MkDocsConfig) -> catalogue.Catalogue:
+        """The guide's words: the catalogue in its language, with its own messages and shortcuts."""
+        language = self.config.language or config.theme.get("language") or catalogue.BASE
+        shortcuts = {
+            "quiz.notice": self.config.quiz_notice,
+            "result.disclaimer": self.config.disclaimer,
+            "page.noscript": self.config.noscript_notice,
+            "page.exit.label": self.config.quick_exit.label,
+            "page.exit.hint": self.config.quick_exit.hint,
+        }
+        overrides = {key: value for key, value in shortcuts.items() if value is not None}
+        try:
+            words = catalogue.load(language, {**overrides, **self.config.messages})
+        except catalogue.CatalogueError as error:
+            raise PluginError(f"mkdocs.yml: plugins.brickbybrick.{error}") from None
+        if words.fallbacks:
+            log.warning(
+                f"the plugin has no {language!r} words for {len(words.fallbacks)} messages, shown in English "
+                f"until you translate them under plugins.brickbybrick.messages in mkdocs.yml: "
+                f"{', '.join(words.fallbacks)}"
+            )
+        return words
 
     def _start_browser(self, config: MkDocsConfig, worksheet: str) -> None:
         """Start Chromium now, so that it is up when the worksheet page is written.
@@ -187,7 +212,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if not path.is_file():
             return None
         try:
-            data = helpfile.load_help(path, display_name=self._relative(path))
+            data = helpfile.load_help(path, display_name=self._relative(path), words=self.words)
         except QuizError as error:
             raise PluginError(str(error)) from None
         if problem := checker(data.page):
@@ -210,6 +235,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 help_data=self.help,
                 require_help=True,
                 available_modules=scorer_modules(),
+                messages=self.words.subset(catalogue.ENGINE_PREFIXES),
             )
         except QuizError as error:
             raise PluginError(str(error)) from None
@@ -311,11 +337,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         spec = self.quizzes[quiz_id]
         help_href = self.href(self.help.page, page, config) if self.help else None
         shown = render.browser_spec(spec, lambda target: self.href(target, page, config), help_href)
-        shown["disclaimer"] = self.config.disclaimer
         panel = ""
         if spec["help"] is not None and self.help is not None and help_href is not None:
             panel = helpfile.render_panel(self.help, spec["help"]["panel"], help_href)
-        form = render.render_quiz(shown, help_panel=panel, notice=self.config.quiz_notice)
+        form = render.render_quiz(
+            shown, words=self.words, help_panel=panel, notice=self.words.text("quiz.notice")
+        )
         return self.marker(form + self._runtime_tag("div", page))
 
     def marker(self, html_text: str) -> str:
@@ -371,7 +398,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if not FORM_CONTROL.search(html_text):
             return html_text
         html_text = FORM_CONTROL.sub(lambda match: f"{match.group(0)} disabled data-bb-off", html_text)
-        note = f'<noscript><p class="bb-noscript">{html.escape(self.config.noscript_notice)}</p></noscript>'
+        note = (
+            f'<noscript><p class="bb-noscript">{html.escape(self.words.text("page.noscript"))}</p></noscript>'
+        )
         html_text, forms = FORM_OPEN.subn(lambda match: note + match.group(0), html_text)
         return html_text if forms else note + html_text
 
@@ -411,6 +440,14 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                     f"(mkdocs-material {trusted.MATERIAL_VERSIONS}, without changes to partials/javascripts/): "
                     "its settings could not be kept in memory, and the site's protections would not hold"
                 )
+        # The browser's words, in one attribute of every page (navigation.instant keeps the first
+        # page's <head>: the words are the same on every page of a build).
+        words = json.dumps(
+            self.words.subset(catalogue.SCRIPT_PREFIXES), ensure_ascii=False, separators=(",", ":")
+        )
+        output = output.replace(
+            "</head>", f'<meta name="bb-messages" content="{html.escape(words)}"></head>', 1
+        )
         scripts = self._page_scripts(
             config, url, quiz_page=file is not None and file.src_uri in self.quiz_pages
         )
@@ -436,7 +473,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         return guard.PageScripts(
             is_trusted_inline=lambda body: body in own or trusted.is_theme_script(body),
             is_known_file=is_known_file,
-            own_metas={"bb-runtime": 1 if quiz_page else 0},
+            own_metas={"bb-runtime": 1 if quiz_page else 0, "bb-messages": 1},
         )
 
     def _where(self, file: File | None, url: str) -> str:
@@ -465,10 +502,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         exit_config = self.config.quick_exit
         if not exit_config.enabled:
             return ""
+        words = self.words
         return (
-            '<div class="bb-quick-exit" role="region" aria-label="Quick exit">'
+            f'<div class="bb-quick-exit" role="region" aria-label="{html.escape(words.text("page.exit.region"))}">'
             f'<a class="bb-quick-exit__control" href="{html.escape(exit_config.url or "")}" rel="noreferrer" data-quick-exit>'
-            f'{html.escape(exit_config.label)}<span class="bb-quick-exit__hint">{html.escape(exit_config.hint)}</span>'
+            f"{html.escape(words.text('page.exit.label'))}"
+            f'<span class="bb-quick-exit__hint">{html.escape(words.text("page.exit.hint"))}</span>'
             "</a></div>"
         )
 

@@ -1,6 +1,7 @@
 // Wires quiz forms to the in-browser scorer. Python owns meaning (scores, bands, the
 // result's HTML); this module only moves messages and focus. One worker per visit: it is
 // created on the first page with a quiz and survives navigation.instant page changes.
+import { number, t } from "./messages.js";
 import { message, problemWith } from "./protocol.js";
 
 // The scorer gives up on a download only when nothing has arrived for this long (a slow phone
@@ -15,14 +16,10 @@ let scorer = null;
 // Results of this visit, in memory only (never stored): quiz id -> result.
 export const visitResults = new Map();
 
-const STATE_TEXT = {
-  preparing: "Preparing the scorer on this device… you can answer meanwhile.",
-  ready: "Scorer ready. Your answers are scored on this device.",
-  unavailable:
-    "Scoring is unavailable right now. Your answers stay on the page: you can still read the chapters and print this page.",
-};
+// The scorer's states, by the key of their words in the catalogue.
+const STATE_TEXT = { preparing: "quiz.preparing", ready: "quiz.ready", unavailable: "quiz.unavailable" };
 
-const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+const megabytes = (bytes) => number(Number((bytes / 1e6).toFixed(1)), 1);
 
 // Once the page has loaded and its main thread is idle (1 s after load at the latest), or at
 // once on a page loaded before (a restart, navigation.instant): the scorer's downloads start
@@ -213,10 +210,10 @@ function showMessage(region, text) {
 function stateText() {
   const progress = scorer.progress;
   if (scorer.status === "preparing" && progress && progress.received < progress.total) {
-    return `Preparing the scorer: ${megabytes(progress.received)} of ${megabytes(progress.total)} MB. You can answer meanwhile.`;
+    return t("quiz.progress", { received: megabytes(progress.received), total: megabytes(progress.total) });
   }
-  if (scorer.status === "unavailable") return `${STATE_TEXT.unavailable} (${scorer.error})`;
-  return STATE_TEXT[scorer.status];
+  if (scorer.status === "unavailable") return `${t(STATE_TEXT.unavailable)} (${scorer.error})`;
+  return t(STATE_TEXT[scorer.status]);
 }
 
 function bindForm(form) {
@@ -255,11 +252,11 @@ function bindForm(form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (scorer.status === "preparing") {
-      showMessage(region, "Almost there: the scorer is still starting. Your results will appear here in a moment.");
+      showMessage(region, t("quiz.almost"));
       await scorer.whenSettled();
     }
     if (scorer.status !== "ready") {
-      showMessage(region, `${STATE_TEXT.unavailable} (${scorer.error})`);
+      showMessage(region, `${t(STATE_TEXT.unavailable)} (${scorer.error})`);
       return;
     }
     scorer.register(specText); // again after a restart; nothing is sent otherwise
@@ -267,11 +264,11 @@ function bindForm(form) {
     try {
       reply = await scorer.score(spec.id, answersOf(form, spec));
     } catch (error) {
-      showMessage(region, `Sorry, these answers could not be scored: ${error.message}.`);
+      showMessage(region, t("quiz.failed", { error: error.message }));
       return;
     }
     if (!reply.ok) {
-      showMessage(region, `Sorry, these answers could not be scored: ${reply.error}`);
+      showMessage(region, t("quiz.failed", { error: reply.error }));
       return;
     }
     region.innerHTML = reply.html;

@@ -1,5 +1,7 @@
 // Safety on every page: the quick exit (click, or Shift pressed 3 times) and forgetting
 // answers whenever the page is hidden or comes back from the back/forward cache.
+import { t } from "./messages.js";
+
 const SHIFT_PRESSES = 3;
 const SHIFT_WINDOW_MS = 5000;
 
@@ -123,7 +125,7 @@ function placeExitFirst() {
   if (document.body.firstElementChild !== region) document.body.prepend(region);
   // Material's search dialog has no accessible name of its own.
   const search = document.querySelector(".md-search[role='dialog']");
-  if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search this guide");
+  if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", t("page.search"));
 }
 
 function onPageView() {

@@ -3,6 +3,7 @@
 // results in memory); this module only sorts the engine's percents. Nothing is stored: no
 // storage APIs, no cookies, no URLs. Without this module the worksheet still takes typing
 // and prints (see worksheet.css).
+import { plural, t } from "./messages.js";
 import { visitResults } from "./quiz.js";
 
 const FOCUS_COUNT = 3;
@@ -25,7 +26,7 @@ function withDanger(results) {
 }
 
 function focusLine({ label, percent, quiz }) {
-  return `${label}: ${percent} out of 100 in “${quiz}”`;
+  return t("worksheet.focus_line", { label, percent, quiz });
 }
 
 // Paper shows a mirror of each text area: it can run across pages, a text area cannot.
@@ -38,10 +39,6 @@ function syncAll(form) {
   form.querySelectorAll("[data-ws-text]").forEach(syncMirror);
 }
 
-function count(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 // Offer to fill the focus areas only when this visit has results to fill them from.
 function renderOffer(form) {
   const entries = lowestSubscales(visitResults);
@@ -49,12 +46,10 @@ function renderOffer(form) {
   const tools = form.querySelector("[data-ws-focus-tools]");
   tools.hidden = entries.length === 0 && danger.length === 0;
   form.querySelector("[data-ws-focus-fill]").hidden = entries.length === 0;
-  form.querySelector("[data-ws-focus-offer]").textContent =
-    `You took ${count(visitResults.size, "self-assessment", "self-assessments")} during this visit. ` +
-    (entries.length
-      ? `Fill in your focus areas from your ${count(entries.length, "lowest score", "lowest scores")}? ` +
-        "They stay on this page and are never saved."
-      : "");
+  form.querySelector("[data-ws-focus-offer]").textContent = [
+    plural("worksheet.took", visitResults.size),
+    entries.length ? plural("worksheet.offer", entries.length) : t("worksheet.none"),
+  ].join(" ");
   const help = form.querySelector("[data-ws-focus-help]");
   if (help) {
     help.hidden = danger.length === 0;
@@ -73,12 +68,12 @@ function bindFocus(form) {
     const lines = entries.map(focusLine).filter((line) => !present.has(line));
     field.value = [field.value.trimEnd(), ...lines].filter(Boolean).join("\n");
     syncMirror(field);
-    status.textContent = `Filled in from your ${count(entries.length, "lowest score", "lowest scores")} in this visit. You can edit them.`;
+    status.textContent = plural("worksheet.filled", entries.length);
   });
   form.querySelector("[data-ws-focus-clear]").addEventListener("click", () => {
     field.value = "";
     syncMirror(field);
-    status.textContent = "Your focus areas are cleared.";
+    status.textContent = t("worksheet.cleared");
     field.focus();
   });
 }

@@ -81,3 +81,17 @@ def test_editing_a_chapter_reloads_the_page(served: tuple[str, Path], page: Page
         "# Home, edited\n\nSee the [quiz](quiz.md).\n", encoding="utf-8"
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Home, edited", timeout=60_000)
+
+
+def test_the_same_mistake_is_named_on_every_rebuild(served: tuple[str, Path]) -> None:
+    """Under serve, a quiz call that cannot work is reported with its page and line each time it is saved."""
+    _, project = served
+    log = project.parent / "serve.log"
+    page = project / "docs" / "index.md"
+    expected = "docs/index.md:3: quiz('nope'): no such quiz"
+    for attempt in (1, 2):
+        page.write_text(f'# Home\n\n{{{{ quiz("nope") }}}}\n\n<!-- save {attempt} -->\n', encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while log.read_text(encoding="utf-8").count(expected) < attempt:
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")[-2000:]
+            time.sleep(0.3)

@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-__all__ = ["SCRIPT", "install"]
+__all__ = ["SCRIPT", "forget_logged_errors", "install"]
 
 log = logging.getLogger("mkdocs.plugins.brickbybrick")
 
@@ -68,3 +68,17 @@ def install(server: Any) -> None:
         return content[:body_end] + tag.encode() + content[body_end:]
 
     server._inject_js_into_html = inject
+
+
+def forget_logged_errors() -> None:
+    """Let a rebuild repeat the errors the last build logged.
+
+    MkDocs drops a log message it has logged before in the same process (its ``DuplicateFilter``),
+    so under ``serve`` the same mistake made twice printed only "Aborted with a BuildError!" the
+    second time, without the file and line that say where to look.
+    """
+    for name in ("mkdocs.commands.build", "properdocs.commands.build"):
+        for log_filter in logging.getLogger(name).filters:
+            seen = getattr(log_filter, "msgs", None)
+            if isinstance(seen, set):
+                seen.clear()

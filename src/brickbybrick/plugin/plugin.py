@@ -123,6 +123,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.quiz_pages = {}
         # Under `mkdocs serve` only, the author's page reloads itself: its one script is allowed.
         self.script_hashes = {csp.script_hash(livereload.SCRIPT)} if self.serving else set()
+        if self.serving:
+            livereload.forget_logged_errors()  # this rebuild says again what the last one said
         self._pdf = None
         if config.theme.name == "material" and config.theme.get("font") is not False:
             # Material's default font comes from Google Fonts: a request to another host.

@@ -325,3 +325,17 @@ def test_large_files_have_gzip_and_brotli_copies(built_site: Path) -> None:
     assert wasm.with_name("pyodide.asm.wasm.gz").stat().st_size < wasm.stat().st_size * 0.45
     assert wasm.with_name("pyodide.asm.wasm.br").stat().st_size < wasm.stat().st_size * 0.35
     assert not list(built_site.rglob("index.html.br"))  # Brotli only for what the package made
+
+
+@pytest.mark.parametrize("name", ["offline", "material/offline"])
+def test_the_offline_plugin_is_refused_with_what_to_do(tmp_path: Path, name: str) -> None:
+    """A site made for opening from files could not score its quizzes: the build says so and what to do instead."""
+    config = FIXTURE_CONFIG.replace("  - search\n", f"  - search\n  - {name}\n")
+    project = mini_project(tmp_path / "project", pages=PAGES, config=config)
+    done = build(project, tmp_path / "site", "http://127.0.0.1:8000/")
+    assert done.returncode != 0
+    assert (
+        "mkdocs.yml: plugins: material/offline: a site for opening from files cannot score its quizzes"
+        in done.stderr
+    )
+    assert "python3 -m http.server" in done.stderr

@@ -141,6 +141,7 @@ def render_quiz(
         f'<p class="bb-quiz__title" id="bb-{quiz}-title">{_e(spec["title"])}</p>'
         f'<div class="bb-quiz__intro">{spec["intro_html"]}</div>'
         f"{note}"
+        f'<p class="bb-quiz__offline" hidden>{_e(words.text("page.offline"))}</p>'
         f"{items}"
         f"{help_panel if has_danger(spec) else ''}"
         '<div class="bb-quiz__actions">'

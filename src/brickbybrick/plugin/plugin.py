@@ -67,7 +67,8 @@ STYLESHEET = "stylesheets/brickbybrick.css"  # with worksheet.css after it when 
 # search-later.js on pages with a quiz (Material only: both adapt the theme's own script).
 MEMORY = ASSETS / "javascripts" / "memory.js"
 SEARCH_LATER = ASSETS / "javascripts" / "search-later.js"
-INLINED = (MEMORY, SEARCH_LATER)
+FILE_CHECK = ASSETS / "javascripts" / "file-check.js"  # on quiz pages: says when opened from a file
+INLINED = (MEMORY, SEARCH_LATER, FILE_CHECK)
 PRINT_SWITCH_INTERVAL_S = 0.0005  # how soon the build hands the interpreter to the PDF thread
 MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -130,6 +131,14 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             # Material's default font comes from Google Fonts: a request to another host.
             config.theme["font"] = False
             log.info("theme.font set to false: every byte of this site comes from its own host")
+        name = "material/offline"  # Material registers its offline plugin under this name
+        if name in config.plugins:
+            raise PluginError(
+                f"mkdocs.yml: plugins: {name}: a site for opening from files cannot score its quizzes "
+                "(browsers refuse the scorer's module worker on a page opened from a file). Remove it, "
+                "and serve the site from any web server instead, even `python3 -m http.server` on this "
+                "device; a page opened from a file anyway says that its quizzes cannot be scored there"
+            )
         exit_config = self.config.quick_exit
         if exit_config.enabled and not (exit_config.url or "").startswith("https://"):
             raise PluginError(
@@ -412,7 +421,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             # Start the scorer from <head>: an async module runs as soon as it arrives, before
             # the theme's stylesheets and bundle compete with it.
             script = self.site_href(ASSET_PREFIX + "javascripts/quiz.js", page)
-            head = f'{self._runtime_tag("meta", page)}<script type="module" async src="{html.escape(script)}"></script>'
+            head = f"<script>{inline_script(FILE_CHECK)}</script>"
+            head += f'{self._runtime_tag("meta", page)}<script type="module" async src="{html.escape(script)}"></script>'
             if THEME_BUNDLE.search(output):  # Material's search worker waits for the scorer
                 head += f"<script>{inline_script(SEARCH_LATER)}</script>"
             output = output.replace("</title>", "</title>" + head, 1)

@@ -795,3 +795,12 @@ def test_extension_notes_beside_danger_must_point_to_help(help_link: bool) -> No
     danger = score(spec, {"r1": 4, "r2": 0, "c1": 0})
     assert [note["heading"] for note in calm["notes"]] == ["Talk at a calm moment"]
     assert [note["heading"] for note in danger["notes"]] == (["Talk at a calm moment"] if help_link else [])
+
+
+def test_every_score_is_a_heading_under_the_result_heading() -> None:
+    """A screen reader can skim a result: its title is an h3, each score's label an h4 below it."""
+    html = render_result_html(score(SAMPLE, sample_answers(4, 0, 4, 0)), SAMPLE)
+    assert '<h3 class="bb-result__title" tabindex="-1">' in html
+    labels = [label for label in html.split('<h4 class="bb-score__label">')[1:]]
+    assert [label.split("</h4>")[0] for label in labels] == ["Overall", "Calm", "Safe"]
+    assert html.index("bb-result__title") < html.index('<h4 class="bb-score__label">')

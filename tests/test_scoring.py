@@ -135,7 +135,7 @@ def test_single_score_shows_one_score() -> None:
     html = render_result_html(result, ROSENBERG)
     assert result["subscales"] == []
     assert html.count('class="bb-score"') == 1
-    assert html.count("Self-esteem</span>") == 1
+    assert html.count(">Self-esteem</h4>") == 1
     assert "bb-result__subscales" not in html
     assert result["focus_areas"] == []
 

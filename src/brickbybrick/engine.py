@@ -679,8 +679,8 @@ def _summary_html(summary: Summary, css: str, show: list[Figure], messages: Mapp
         # "safe"): the heading and feedback stand alone, with no figure or bar, in every score.
         return (
             f'<div class="{css} {css}--{band["state"].replace("_", "-")}">'
-            f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
-            f'<span class="bb-score__band">{_e(band["heading"])}</span></p>'
+            f'<h4 class="bb-score__label">{_e(summary["label"])}</h4>'
+            f'<p class="bb-score"><span class="bb-score__band">{_e(band["heading"])}</span></p>'
             f'<div class="bb-score__feedback">{band["feedback_html"]}</div>'
             "</div>"
         )
@@ -694,8 +694,8 @@ def _summary_html(summary: Summary, css: str, show: list[Figure], messages: Mapp
     )
     return (
         f'<div class="{css}">'
-        f'<p class="bb-score"><span class="bb-score__label">{_e(summary["label"])}</span> '
-        f"{figures}{prorated}"
+        f'<h4 class="bb-score__label">{_e(summary["label"])}</h4>'
+        f'<p class="bb-score">{figures}{prorated}'
         f'<span class="bb-score__band">{_e(band["heading"])}</span></p>'
         f"{_bar(summary['percent'])}"
         f'<div class="bb-score__feedback">{band["feedback_html"]}</div>'
@@ -751,8 +751,9 @@ def render_result_html(result: Result, spec: Spec) -> str:
         )
         return "".join(parts)
 
+    # Each score, note and "where next" is a heading under this one: a screen reader can skim them.
     parts.append(
-        f'<h3 class="bb-result__title">{_e(message(messages, "result.title", title=result["title"]))}</h3>'
+        f'<h3 class="bb-result__title" tabindex="-1">{_e(message(messages, "result.title", title=result["title"]))}</h3>'
     )
     if result["prorated"]:
         # Said before any figure: these scores stand in for answers that were not given.

@@ -801,6 +801,6 @@ def test_every_score_is_a_heading_under_the_result_heading() -> None:
     """A screen reader can skim a result: its title is an h3, each score's label an h4 below it."""
     html = render_result_html(score(SAMPLE, sample_answers(4, 0, 4, 0)), SAMPLE)
     assert '<h3 class="bb-result__title" tabindex="-1">' in html
-    labels = [label for label in html.split('<h4 class="bb-score__label">')[1:]]
+    labels = html.split('<h4 class="bb-score__label">')[1:]
     assert [label.split("</h4>")[0] for label in labels] == ["Overall", "Calm", "Safe"]
     assert html.index("bb-result__title") < html.index('<h4 class="bb-score__label">')

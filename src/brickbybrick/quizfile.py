@@ -60,6 +60,14 @@ def format_path(path: KeyPath) -> str:
 #: The most values a quiz file may hold once YAML aliases are expanded: a real quiz holds a few
 #: thousand; a 300-byte "billion laughs" alias bomb would otherwise expand without end.
 MAX_VALUES = 50_000
+#: The most characters of text a file may hold once aliases are expanded: a real quiz holds tens
+#: of thousands; a long text repeated by aliases would otherwise fill every page it is written into.
+MAX_CHARACTERS = 2_000_000
+#: How deep lists and mappings may sit inside each other: a quiz nests five levels. Deeper input
+#: would exhaust Python's stack in PyYAML's composer (libyaml itself stops at 1,000 levels).
+MAX_DEPTH = 50
+#: The longest single text (a key or a value), in characters: a band's feedback is a paragraph.
+MAX_SCALAR = 100_000
 # libyaml's parser where PyYAML has it (ten times faster, same nodes and line marks); errors
 # are described by PyYAML's own parser, whose words do not depend on how PyYAML was built.
 COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -73,6 +81,7 @@ class Located:
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
     values: int = 0
+    characters: int = 0
 
     def line(self, path: KeyPath) -> int | None:
         while path not in self.lines and path:
@@ -84,35 +93,89 @@ class Located:
 
 
 def parse_yaml(text: str, filename: str) -> Located:
-    """Parse YAML safely, recording each value's line; duplicate keys and tabs are errors."""
+    """Parse YAML safely, recording each value's line; duplicate keys and tabs are errors, and so
+    is a file past the limits above (too deep, too long a text, too many values)."""
     for number, text_line in enumerate(text.splitlines(), start=1):
         indent = text_line[: len(text_line) - len(text_line.lstrip(" \t"))]
         if "\t" in indent:
             raise QuizError(
                 filename, number, (), "a tab in the indentation: indent with spaces (YAML forbids tabs)"
             )
+    located = Located(filename, None)
     try:
-        root = _compose(text)
+        root = _compose(text, filename)
+        if root is None:
+            raise QuizError(filename, 1, (), "the file is empty (expected a mapping of quiz keys)")
+        located.data = _convert(
+            yaml.SafeLoader(""), root, (), located, frozenset()
+        )  # one constructor per file
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
         raise QuizError(filename, line, (), f"YAML syntax error: {problem}") from None
-    located = Located(filename, None)
-    if root is None:
-        raise QuizError(filename, 1, (), "the file is empty (expected a mapping of quiz keys)")
-    located.data = _convert(yaml.SafeLoader(""), root, (), located, frozenset())  # one constructor per file
+    except RecursionError:  # the limits leave no way here: a last guard against a traceback
+        raise QuizError(
+            filename, None, (), f"nested too deeply to read (at most {MAX_DEPTH} levels)"
+        ) from None
     return located
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str, filename: str) -> yaml.Node | None:
     """The YAML's node tree; a syntax error is described as PyYAML's own parser words it."""
     try:
-        return yaml.compose(text, Loader=COMPOSER)
+        return _compose_with(COMPOSER, text, filename)
     except yaml.MarkedYAMLError:
         if COMPOSER is yaml.SafeLoader:
             raise
-    return yaml.compose(text, Loader=yaml.SafeLoader)  # raises the same error, in stable words
+    # PyYAML's own parser: stable words, and no nesting limit of its own (libyaml's 1,000-level
+    # limit may have spoken before the depth check), so the shape is checked again first.
+    return _compose_with(yaml.SafeLoader, text, filename)
+
+
+def _compose_with(kind: type[yaml.SafeLoader], text: str, filename: str) -> yaml.Node | None:
+    """Compose with one parser once the text's shape is within the limits.
+
+    The parser's events are read first (a flat stream: no recursion, however deep the text), so
+    a file nested too deep is refused at its line before the composer, which recurses once per
+    level, could exhaust Python's stack.
+    """
+    _check_shape(text, filename, kind)
+    loader = kind(text)
+    try:
+        return loader.get_single_node()
+    except RecursionError:  # the check above leaves no way here: a last guard, located
+        get_mark = getattr(loader, "get_mark", None)  # PyYAML's own parser says where it stopped
+        line = get_mark().line + 1 if get_mark else None
+        raise QuizError(
+            filename, line, (), f"nested too deeply to read (at most {MAX_DEPTH} levels)"
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _check_shape(text: str, filename: str, loader: type[yaml.SafeLoader]) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and a text longer than MAX_SCALAR, at its line."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        problem = None
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                problem = (
+                    f"nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other: "
+                    "a quiz or help file needs fewer than 10)"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR:
+            problem = (
+                f"a text of {len(event.value):,} characters: at most {MAX_SCALAR:,} are allowed "
+                "(a band's feedback is a paragraph or two)"
+            )
+        if problem:
+            line = event.start_mark.line + 1 if event.start_mark else None
+            raise QuizError(filename, line, (), problem)
 
 
 def read_yaml(path: Path, filename: str) -> Located:
@@ -133,6 +196,15 @@ def _convert(
         raise located.error(path, f"more than {MAX_VALUES} values once aliases are expanded (an alias bomb?)")
     if id(node) in parents:
         raise located.error(path, "an alias refers to itself (recursive YAML anchor)")
+    if isinstance(node, yaml.CollectionNode) and len(path) >= MAX_DEPTH:
+        # The text is at most MAX_DEPTH deep, but an alias puts one anchor's depth inside another's
+        # (the alias's own line is not kept by PyYAML: the error names the top-level key).
+        raise QuizError(
+            located.filename,
+            located.line(path[:1]),
+            path[:1],
+            f"nested more than {MAX_DEPTH} levels deep once aliases are expanded",
+        )
     inside = parents | {id(node)}
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -162,7 +234,13 @@ def _convert(
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located) -> Any:
-    """Construct one scalar, turning unknown tags and impossible values into located errors."""
+    """Construct one scalar (a key or a value), turning unknown tags and impossible values into
+    located errors."""
+    located.characters += len(node.value)
+    if located.characters > MAX_CHARACTERS:
+        raise located.error(
+            path, f"more than {MAX_CHARACTERS:,} characters once aliases are expanded (an alias bomb?)"
+        )
     try:
         return loader.construct_object(node)
     except yaml.MarkedYAMLError as error:
@@ -586,28 +664,100 @@ PageResolver = Callable[[str], str | None]
 """Return None when a ``page.md#anchor`` target exists, else a message saying why not."""
 
 
+#: Modules through which a reader's answers could leave the scorer: the browser's JavaScript,
+#: Pyodide's loaders (``js.fetch``, ``pyodide_js.loadPackage``) and sockets (over WebSockets).
+BROWSER_BRIDGES = (
+    "js",
+    "pyodide",
+    "pyodide_js",
+    "_pyodide",
+    "_pyodide_core",
+    "micropip",
+    "socket",
+    "_socket",
+    "ssl",
+    "_ssl",
+)
+#: Modules that import by a name made at run time, which the build could not check.
+IMPORTERS = ("importlib", "_imp", "_frozen_importlib", "_frozen_importlib_external", "builtins")
+#: Built-in functions and modules that run code made from text (or from bytes).
+CODE_FROM_TEXT = ("exec", "eval", "compile", "breakpoint")
+CODE_MODULES = ("codeop", "marshal")
+#: Names and attributes that reach modules the build never saw imported: ``__import__``,
+#: ``__builtins__``, ``().__class__.__subclasses__()``, a function's ``__globals__``.
+HIDDEN_IMPORTS = ("__import__", "__builtins__", "__loader__", "__spec__", "__subclasses__", "__globals__")
+
+_NO_BROWSER = (
+    "an extension cannot reach the browser or the network (JavaScript, Pyodide's loaders, "
+    "sockets): it reads the result and the answers and returns notes, nothing more"
+)
+_NO_CODE_FROM_TEXT = "an extension may not run code made from text (the build could not check it)"
+_NO_HIDDEN_IMPORT = (
+    "an extension imports a module only with an import statement, which the build checks "
+    "(write 'import <module>' at the top)"
+)
+
+
 def check_imports(source: str, filename: str, available: Collection[str]) -> None:
-    """Every module an extension imports must be one the scorer has in the browser."""
+    """Every module an extension imports must be one the scorer has in the browser, imported by
+    an ``import`` statement the build can read.
+
+    Also refused, the first one by line: the browser's own modules and sockets (``js``,
+    ``pyodide``, ``socket``, ...), the importers (``importlib``, ``__import__``, ``builtins``),
+    code made from text (``exec``, ``eval``, ``compile``, ``marshal``) and the usual ways around
+    an import (``__builtins__``, ``__subclasses__``, ``sys.modules``). This is a reviewer's
+    check, not a sandbox: whatever gets past it still runs in a scorer that has no network once
+    Python has started.
+    """
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as error:
         raise QuizError(filename, error.lineno, (), f"syntax error: {error.msg}") from None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        for name in names:
-            if name not in available:
-                raise QuizError(
-                    filename,
-                    node.lineno,
-                    (),
-                    f"import {name}: the scorer in the browser has no such module (it runs the standard "
-                    "library trimmed to what quizzes use, with no other packages)",
-                )
+    found = [
+        (getattr(node, "lineno", 0), problem)
+        for node in ast.walk(tree)
+        if (problem := _import_problem(node, available))
+    ]
+    if found:
+        line, problem = min(found, key=lambda entry: entry[0])
+        raise QuizError(filename, line, (), problem)
+
+
+def _import_problem(node: ast.AST, available: Collection[str]) -> str | None:
+    """What :func:`check_imports` refuses in one node of an extension, or None."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    if isinstance(node, ast.Name) and name in CODE_FROM_TEXT:
+        return f"{name}: {_NO_CODE_FROM_TEXT}"
+    if name in HIDDEN_IMPORTS:
+        return f"{name}: {_NO_HIDDEN_IMPORT}"
+    if isinstance(node, ast.Attribute) and name == "modules" and ast.unparse(node.value) == "sys":
+        return f"sys.modules: {_NO_HIDDEN_IMPORT}"
+    if (
+        isinstance(node, ast.ImportFrom)
+        and node.module == "sys"
+        and "modules" in {a.name for a in node.names}
+    ):
+        return f"from sys import modules: {_NO_HIDDEN_IMPORT}"
+    if isinstance(node, ast.Import):
+        modules = [alias.name for alias in node.names]
+    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        modules = [node.module]
+    else:
+        return None
+    for module in modules:
+        root = module.split(".")[0]
+        if root in BROWSER_BRIDGES:
+            return f"import {module}: {_NO_BROWSER}"
+        if root in IMPORTERS:
+            return f"import {module}: {_NO_HIDDEN_IMPORT}"
+        if root in CODE_MODULES:
+            return f"import {module}: {_NO_CODE_FROM_TEXT}"
+        if module not in available:
+            return (
+                f"import {module}: the scorer in the browser has no such module (it runs the standard "
+                "library trimmed to what quizzes use, with no other packages)"
+            )
+    return None
 
 
 class HelpPanels(Protocol):

@@ -132,12 +132,19 @@ def test_option_labels_show_scale_labels() -> None:
     assert labels == ["Never", "Rarely", "Sometimes", "Often", "Almost always"]
 
 
-def test_form_has_submit_button_and_live_result() -> None:
-    """The form has a submit button and a ``[data-quiz-result]`` element with role status."""
+def test_form_has_submit_button_result_and_one_announcement_region() -> None:
+    """A submit button; a focusable result that is not a live region (it would be read whole); one
+    polite region for the short announcements; a clear control that is not a reset button."""
     page = render(SAMPLE)
     assert len(page.find("button", type="submit")) == 1
     (result,) = [element for element in page.elements if "data-quiz-result" in element.attrs]
-    assert result.attrs["role"] == "status"
+    assert "role" not in result.attrs and "aria-live" not in result.attrs
+    assert result.attrs["tabindex"] == "-1"
+    (announce,) = [element for element in page.elements if "data-quiz-announce" in element.attrs]
+    assert announce.attrs["aria-live"] == "polite"
+    assert page.find("button", type="reset") == []
+    (clear,) = [element for element in page.elements if "data-quiz-reset" in element.attrs]
+    assert clear.attrs["type"] == "button"
 
 
 def test_spec_attribute_holds_the_spec_with_hrefs() -> None:
@@ -169,8 +176,13 @@ def test_help_panel_present_with_critical_items() -> None:
     panels = [element for element in page.elements if "data-quiz-help" in element.attrs]
     assert len(panels) == 1
     links = [element.attrs["href"] for element in page.find("a")]
-    assert links[0] == "../help/#get-help"
-    assert links[1:] == ["tel:5550100", "tel:5550199", "sms:55500?body=HELP", "https://example.org/"]
+    notes = [element for element in page.elements if "data-quiz-item-help" in element.attrs]
+    critical = [item for item in SAMPLE["items"] if item["critical"]]
+    assert len(notes) == len(critical)  # help at each answer that can be critical: the same link
+    assert links[: len(notes)] == ["../help/#get-help"] * len(notes)
+    panel = links[len(notes) :]
+    assert panel[0] == "../help/#get-help"
+    assert panel[1:] == ["tel:5550100", "tel:5550199", "sms:55500?body=HELP", "https://example.org/"]
 
 
 def test_help_panel_absent_without_critical_items() -> None:

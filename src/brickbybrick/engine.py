@@ -754,6 +754,9 @@ def render_result_html(result: Result, spec: Spec) -> str:
     # Each score, note and "where next" is a heading under this one: a screen reader can skim them.
     parts.append(
         f'<h3 class="bb-result__title" tabindex="-1">{_e(message(messages, "result.title", title=result["title"]))}</h3>'
+        # Shown by the page's script, which prints this result alone (never the answers).
+        f'<p class="bb-result__actions"><button type="button" class="md-button bb-result__print" data-quiz-print hidden>'
+        f"{_e(message(messages, 'result.print'))}</button></p>"
     )
     if result["prorated"]:
         # Said before any figure: these scores stand in for answers that were not given.

@@ -51,7 +51,7 @@ def patterns_of(spec: Spec, item: ItemSpec) -> list[tuple[str, PatternRule]]:
     return found
 
 
-def _item(spec: Spec, number: int, item: ItemSpec) -> str:
+def _item(spec: Spec, number: int, item: ItemSpec, help_note: str) -> str:
     # An option at or beyond a pattern's threshold is marked with the pattern and its count, so a
     # few lines of script (safety.js) can show the help panel once enough of them are chosen.
     patterns = patterns_of(spec, item)
@@ -69,10 +69,14 @@ def _item(spec: Spec, number: int, item: ItemSpec) -> str:
             f'<input type="radio" id="{base}-{index}" name="{item_id}" value="{point["value"]}"{critical}>'
             f'<span class="bb-option__label">{_e(point["label"])}</span></label>'
         )
+    # Help at the answer: below a question with a critical option, the help link, shown by CSS
+    # the moment such an option is chosen (the full panel stays where it is, further down).
+    note = help_note if item["critical"] else ""
     return (
         f'<fieldset class="bb-item" id="{base}" data-item="{item_id}">'
         f'<legend class="bb-item__legend"><span class="bb-item__number">{number}.</span> {_e(item["text"])}</legend>'
         f'<div class="bb-item__options">{"".join(options)}</div>'
+        f"{note}"
         "</fieldset>"
     )
 
@@ -130,7 +134,15 @@ def render_quiz(
     """
     words = words or catalogue.load(catalogue.BASE)
     quiz = _e(spec["id"])
-    items = "".join(_item(spec, number, item) for number, item in enumerate(spec["items"], start=1))
+    link = spec["help"]
+    help_note = (
+        f'<p class="bb-item__help" data-quiz-item-help><a href="{_e(link["href"])}">{_e(link["link_text"])}</a></p>'
+        if link is not None and "href" in link
+        else ""
+    )
+    items = "".join(
+        _item(spec, number, item, help_note) for number, item in enumerate(spec["items"], start=1)
+    )
     note = f'<p class="bb-quiz__note">{_e(notice)}</p>' if notice else ""
     return (
         f'<div class="bb-quiz" id="bb-{quiz}">'
@@ -147,10 +159,16 @@ def render_quiz(
         '<div class="bb-quiz__actions">'
         '<button type="submit" class="md-button md-button--primary" data-quiz-submit hidden>'
         f"{_e(words.text('quiz.submit'))}</button>"
-        f'<button type="reset" class="md-button" data-quiz-reset>{_e(words.text("quiz.reset"))}</button>'
         '<p class="bb-quiz__state" data-quiz-state role="status" aria-live="polite" hidden></p>'
         f'<button type="button" class="md-button" data-quiz-retry hidden>{_e(words.text("quiz.retry"))}</button>'
         "</div>"
-        f'<div class="bb-quiz__result" data-quiz-result role="status" tabindex="-1"></div>'
+        # What a screen reader hears once: a help link chosen, a result ready (not the result read
+        # whole: the reader is taken to its heading and can skim it).
+        '<p class="bb-quiz__announce" data-quiz-announce aria-live="polite"></p>'
+        f'<div class="bb-quiz__result" data-quiz-result tabindex="-1"></div>'
+        # Clearing is secondary and far from the main button; it asks to be pressed again (quiz.js).
+        '<p class="bb-quiz__clear">'
+        f'<button type="button" class="bb-quiz__clear-button" data-quiz-reset>{_e(words.text("quiz.reset"))}</button>'
+        "</p>"
         "</form></div>"
     )

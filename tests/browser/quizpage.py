@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from brickbybrick import catalogue
+
+#: The plugin's words in the fixture guides' language (English): what a reader sees.
+WORDS = catalogue.load("en")
+
 READY_TIMEOUT_MS = 60_000
 PYODIDE_FILES = "**/assets/pyodide/**"
 
@@ -24,7 +29,9 @@ class QuizForm:
         self.form = page.locator(f"form[data-quiz='{quiz_id}']")
         self.result = self.form.locator("[data-quiz-result]")
         self.state = self.form.locator("[data-quiz-state]")
-        self.submit = self.form.get_by_role("button", name="Show my results")
+        self.submit = self.form.get_by_role("button", name=WORDS.text("quiz.submit"))
+        self.clear_button = self.form.locator("[data-quiz-reset]")
+        self.title = self.result.locator(".bb-result__title")
         self.help_panel = self.form.locator("[data-quiz-help]")
         self.checked = self.form.locator("input:checked")
 
@@ -66,11 +73,24 @@ class QuizForm:
 
     def expect_ready(self) -> None:
         expect(self.state).to_have_attribute("data-status", "ready", timeout=READY_TIMEOUT_MS)
-        expect(self.state).to_have_text("Scorer ready. Your answers are scored on this device.")
+        expect(self.state).to_have_text(WORDS.text("quiz.ready"))
 
     def expect_unavailable(self) -> None:
         expect(self.state).to_have_attribute("data-status", "unavailable", timeout=READY_TIMEOUT_MS)
-        expect(self.state).to_contain_text("Scoring is unavailable right now")
+        expect(self.state).to_contain_text(WORDS.text("quiz.unavailable"))
+
+    def clear(self) -> None:
+        """Clear every answer: the control asks to be pressed a second time."""
+        self.clear_button.click()
+        expect(self.clear_button).to_have_text(WORDS.text("quiz.reset_confirm"))
+        self.clear_button.click()
+        expect(self.checked).to_have_count(0)
+
+    def expect_result_focused(self) -> None:
+        """The reader was taken to the result: its danger note, or else its heading, has focus."""
+        alert = self.result.locator("[data-quiz-alert]")
+        target = alert if alert.count() else self.title
+        expect(target).to_be_focused()
 
     def expect_result_contains(self, *texts: str) -> None:
         for text in texts:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from quizpage import PYODIDE_FILES, QuizForm, hold_scorer
+from quizpage import PYODIDE_FILES, WORDS, QuizForm, hold_scorer
 
 
 def test_keyboard_only_answers_and_result(page: Page) -> None:
@@ -32,8 +32,10 @@ def test_keyboard_only_answers_and_result(page: Page) -> None:
     quiz.expect_result_contains(
         "Your results: Sample check", "Overall", "50 out of 100", "Middle", "Calm", "Safe"
     )
-    expect(quiz.result).to_have_attribute("role", "status")
-    expect(quiz.result).to_be_focused()
+    # Heard once, in one sentence (the result itself is not a live region: it would be read whole).
+    expect(quiz.form.locator("[data-quiz-announce]")).to_have_text("Your results are ready: 4 sections.")
+    expect(quiz.result).not_to_have_attribute("role", "status")
+    quiz.expect_result_focused()
     expect(quiz.result.get_by_role("link", name="Read about calm")).to_have_attribute("href", "../")
     expect(quiz.result).to_contain_text("not a diagnosis")
 
@@ -71,8 +73,8 @@ def test_instant_navigation_keeps_one_scorer(page: Page) -> None:
     page.get_by_role("link", name="sample quiz").first.click()
     quiz = QuizForm(page, "sample")
     quiz.expect_ready()
-    for item in ("c1", "c2", "s1", "s2"):
-        quiz.answer(item, "Sometimes")
+    for item, label in (("c1", "Sometimes"), ("c2", "Sometimes"), ("s1", "Rarely"), ("s2", "Rarely")):
+        quiz.answer(item, label)  # no answer at or beyond a critical threshold: scores are shown
     quiz.submit.click()
     quiz.expect_result_contains("50 out of 100")
     assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of instant navigation"
@@ -88,7 +90,7 @@ def test_pyodide_blocked_shows_unavailable(page: Page) -> None:
     quiz.answer("c1", "Often")
     expect(quiz.item("c1").get_by_label("Often", exact=True)).to_be_checked()
     quiz.submit.click()
-    quiz.expect_result_contains("Scoring is unavailable right now")
+    quiz.expect_result_contains(WORDS.text("quiz.unavailable"))
 
 
 @pytest.mark.parametrize(
@@ -209,8 +211,8 @@ def test_scorer_files_arrive_precompressed_and_still_pass_their_check(
     context.close()
 
 
-def test_progress_in_megabytes_on_a_slow_connection(page: Page) -> None:
-    """On a throttled connection the state counts megabytes as they arrive, then says ready."""
+def test_progress_in_quarters_on_a_slow_connection(page: Page) -> None:
+    """On a throttled connection the state says how far the quiz is in words and quarters, then ready."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send(
@@ -220,7 +222,7 @@ def test_progress_in_megabytes_on_a_slow_connection(page: Page) -> None:
     page.goto("quiz/")
     quiz = QuizForm(page, "sample")
     expect(quiz.state).to_have_text(
-        re.compile(r"^Preparing the scorer: [1-9]\d*\.\d of 1\d\.\d MB\. You can answer meanwhile\.$"),
+        re.compile(r"^Getting the quiz ready… (25|50|75)%\. You can answer meanwhile\.$"),
         timeout=20_000,
     )
     expect(quiz.state).to_have_attribute("aria-live", "polite")
@@ -258,7 +260,7 @@ def test_a_form_changed_by_hand_never_breaks_the_script(page: Page, console_erro
     quiz.expect_result_contains(
         "1 question is still unanswered", "Question 2: I worry about how my partner will react."
     )
-    expect(quiz.result).to_be_focused()
+    expect(quiz.result).to_be_focused()  # the missing question is gone from the page: the note has focus
     assert console_errors == []
 
 
@@ -317,10 +319,10 @@ def test_raw_unit_quiz_shows_the_published_total_and_band(page: Page) -> None:
     quiz.expect_result_contains("Self-esteem", "16 (0–30)", "mean 1.60 (0–3)", "Within the normal range")
     expect(quiz.result).not_to_contain_text("out of 100")
     expect(quiz.result.locator(".bb-score")).to_have_count(1)  # one score: no subscale repeats it
-    expect(quiz.result).to_be_focused()
+    quiz.expect_result_focused()
 
     # One blank is within the quiz's `missing: 1`: the score is prorated (15 / 9 x 10) and says so.
-    quiz.form.get_by_role("button", name="Clear my answers").click()
+    quiz.clear()
     for number, label in enumerate(ROSENBERG_TICKS, start=1):
         if number != 4:
             quiz.answer(f"q{number}", label)

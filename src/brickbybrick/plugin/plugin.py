@@ -272,7 +272,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             if path not in INLINED:
                 uri = ASSET_PREFIX + path.relative_to(ASSETS).as_posix()
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
-        styles = [ASSETS / STYLESHEET]
+        styles = [ASSETS / STYLESHEET, ASSETS / "stylesheets" / "result.css"]
         if self.config.worksheet.page:
             styles.append(ASSETS / "stylesheets" / "worksheet.css")
         css = "\n".join(path.read_text(encoding="utf-8") for path in styles)

@@ -1,8 +1,9 @@
 // Wires quiz forms to the in-browser scorer. Python owns meaning (scores, bands, the
 // result's HTML); this module only moves messages and focus. One worker per visit: it is
 // created on the first page with a quiz and survives navigation.instant page changes.
-import { number, t } from "./messages.js";
+import { t } from "./messages.js";
 import { message, problemWith } from "./protocol.js";
+import { announce, bringIntoView, resultShown } from "./result.js";
 
 // The scorer gives up on a download only when nothing has arrived for this long (a slow phone
 // keeps going as long as bytes arrive), and on one scoring request after SCORE_TIMEOUT_MS
@@ -10,7 +11,12 @@ import { message, problemWith } from "./protocol.js";
 const STALL_TIMEOUT_MS = 20000;
 const START_TIMEOUT_MS = 60000;
 const SCORE_TIMEOUT_MS = 10000;
-const PROGRESS_EVERY_MS = 2000;
+// Progress is told in quarters (25%, 50%, 75%): a screen reader hears it at most three times.
+const PROGRESS_STEP = 25;
+// A first press on "Clear my answers" asks for a second one within this time.
+const CLEAR_CONFIRM_MS = 8000;
+// A result that arrives after the reader has scrolled this far away does not move the page.
+const AWAY_PX = 200;
 
 let scorer = null;
 // Results of this visit, in memory only (never stored): quiz id -> result.
@@ -19,7 +25,6 @@ export const visitResults = new Map();
 // The scorer's states, by the key of their words in the catalogue.
 const STATE_TEXT = { preparing: "quiz.preparing", ready: "quiz.ready", unavailable: "quiz.unavailable" };
 
-const megabytes = (bytes) => number(Number((bytes / 1e6).toFixed(1)), 1);
 
 // Once the page has loaded and its main thread is idle (1 s after load at the latest), or at
 // once on a page loaded before (a restart, navigation.instant): the scorer's downloads start
@@ -210,7 +215,8 @@ function showMessage(region, text) {
 function stateText() {
   const progress = scorer.progress;
   if (scorer.status === "preparing" && progress && progress.received < progress.total) {
-    return t("quiz.progress", { received: megabytes(progress.received), total: megabytes(progress.total) });
+    const percent = Math.floor((progress.received / progress.total) * (100 / PROGRESS_STEP)) * PROGRESS_STEP;
+    if (percent > 0) return t("quiz.progress", { percent });
   }
   if (scorer.status === "unavailable") return `${t(STATE_TEXT.unavailable)} (${scorer.error})`;
   return t(STATE_TEXT[scorer.status]);
@@ -228,32 +234,76 @@ function bindForm(form) {
   if (!region || !state || !submit) return; // a form changed by hand: leave it as plain HTML
   submit.hidden = false;
 
-  // The state is a polite live region: it changes at most every PROGRESS_EVERY_MS while bytes
-  // arrive, and at once when the scorer is ready or unavailable.
-  let shownAt = 0;
+  // The state is a polite live region beside the button: its words change only when the state
+  // does, or progress reaches the next quarter; once a submit waits, it says so there.
+  let waiting = false;
   const showState = () => {
-    const now = performance.now();
-    const counting = scorer.status === "preparing" && scorer.progress;
-    if (counting && now - shownAt < PROGRESS_EVERY_MS && state.dataset.status === "preparing") return;
-    shownAt = now;
+    if (waiting && scorer.status === "preparing") return;
+    const text = stateText();
     state.hidden = false;
     state.dataset.status = scorer.status;
-    state.textContent = stateText();
+    if (state.textContent !== text) state.textContent = text;
     if (retry) retry.hidden = scorer.status !== "unavailable";
   };
   showState();
   const unsubscribe = scorer.subscribe(() => (form.isConnected ? showState() : unsubscribe()));
   retry?.addEventListener("click", () => scorer.restart());
 
+  // Clearing needs a second press: one tap must never wipe thirty answers.
+  const clear = form.querySelector("[data-quiz-reset]");
+  let armed = 0;
+  const disarm = () => {
+    clearTimeout(armed);
+    armed = 0;
+    if (clear) {
+      clear.textContent = t("quiz.reset");
+      clear.removeAttribute("data-armed");
+    }
+  };
+  clear?.addEventListener("click", () => {
+    if (!armed) {
+      clear.textContent = t("quiz.reset_confirm");
+      clear.setAttribute("data-armed", "");
+      announce(form, t("quiz.reset_confirm"));
+      armed = setTimeout(disarm, CLEAR_CONFIRM_MS);
+      return;
+    }
+    disarm();
+    form.reset();
+    announce(form, t("quiz.reset_done"));
+  });
+
+  // Help at the answer: the note under a question with a danger answer is shown by CSS; a screen
+  // reader hears it once per form.
+  let helpTold = false;
+  form.addEventListener("change", (event) => {
+    const input = event.target;
+    if (helpTold || !(input instanceof HTMLInputElement) || !input.matches("[data-critical]")) return;
+    const link = input.closest("fieldset")?.querySelector("[data-quiz-item-help] a");
+    if (!link) return;
+    helpTold = true;
+    announce(form, t("quiz.help_chosen", { link: link.textContent ?? "" }));
+  });
+
   form.addEventListener("reset", () => {
     region.replaceChildren();
     visitResults.delete(spec.id);
+    helpTold = false;
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    disarm();
+    const submittedAt = window.scrollY;
+    let late = false;
     if (scorer.status === "preparing") {
-      showMessage(region, t("quiz.almost"));
+      // "Almost there" next to the button pressed; the result comes when the scorer is ready.
+      late = true;
+      waiting = true;
+      state.hidden = false;
+      state.textContent = t("quiz.almost");
       await scorer.whenSettled();
+      waiting = false;
+      showState();
     }
     if (scorer.status !== "ready") {
       showMessage(region, `${t(STATE_TEXT.unavailable)} (${scorer.error})`);
@@ -274,7 +324,19 @@ function bindForm(form) {
     region.innerHTML = reply.html;
     if (reply.result.complete) {
       visitResults.set(spec.id, reply.result);
-      region.focus();
+      resultShown(form, region);
+      if (late && Math.abs(window.scrollY - submittedAt) > AWAY_PX) {
+        // The reader has moved on while waiting: say so beside the button, and take them there
+        // only when they ask.
+        const go = document.createElement("button");
+        go.type = "button";
+        go.className = "bb-quiz__late";
+        go.textContent = t("quiz.late_link");
+        go.addEventListener("click", () => bringIntoView(region));
+        state.replaceChildren(`${t("quiz.late")} `, go);
+      } else {
+        bringIntoView(region);
+      }
     } else {
       visitResults.delete(spec.id);
       const first = reply.result.missing[0];

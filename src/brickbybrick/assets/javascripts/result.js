@@ -1,0 +1,105 @@
+// @ts-check
+// What a reader does with a result: taken to it (its heading at the top of the screen, below the
+// sticky header, with focus), told in one short sentence, and able to print it alone: the quiz's
+// title, the date, the result with every link's full address, and the help lines, never the
+// questions or the chosen answers. Nothing is stored; the print marks come off after printing.
+import { plural, t } from "./messages.js";
+
+/** The form whose result the page prints (a Print button, or Ctrl+P after a result). */
+let printing = null;
+/** @type {HTMLFormElement | null} */
+let lastShown = null;
+
+/** @param {HTMLFormElement} form @param {string} text */
+export function announce(form, text) {
+  const region = form.querySelector("[data-quiz-announce]");
+  if (!region) return;
+  // The same words twice in a row are announced again only if the region changes in between.
+  region.textContent = "";
+  requestAnimationFrame(() => (region.textContent = text));
+}
+
+/** The element a reader is taken to: the danger note first, else the result's heading. */
+function landing(region) {
+  const alert = region.querySelector("[data-quiz-alert]");
+  if (alert) {
+    alert.setAttribute("tabindex", "-1");
+    return alert;
+  }
+  return region.querySelector(".bb-result__title") ?? region;
+}
+
+/** Scroll so that `target` is at the top of the screen, clear of the sticky header, and focus it. */
+export function bringIntoView(region) {
+  const target = landing(region);
+  const header = document.querySelector(".md-header");
+  const below = header ? header.getBoundingClientRect().bottom : 0;
+  window.scrollTo({ top: window.scrollY + target.getBoundingClientRect().top - Math.max(below, 0) - 8, behavior: "instant" });
+  target.focus({ preventScroll: true });
+}
+
+/** A result is in the page: its print button works, and the reader hears how many sections it has. */
+export function resultShown(form, region) {
+  lastShown = form;
+  for (const button of region.querySelectorAll("[data-quiz-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => printResult(form));
+  }
+  const sections = region.querySelectorAll("h4").length;
+  announce(form, plural("quiz.announce", sections));
+}
+
+/** @param {HTMLFormElement} form */
+function markForPrint(form) {
+  const quiz = form.closest(".bb-quiz");
+  if (!quiz) return;
+  printing = form;
+  document.documentElement.classList.add("bb-print-result");
+  quiz.classList.add("bb-print-this");
+  const region = form.querySelector("[data-quiz-result]");
+  const date = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long" }).format(new Date());
+  const line = document.createElement("p");
+  line.className = "bb-result__printed";
+  line.dataset.printOnly = "";
+  line.textContent = t("quiz.printed", { date });
+  region?.prepend(line);
+  for (const link of quiz.querySelectorAll(".bb-quiz__result a[href], .bb-help a[href]")) {
+    link.setAttribute("data-print-href", /** @type {HTMLAnchorElement} */ (link).href);
+  }
+  for (const details of quiz.querySelectorAll(".bb-help details:not([open])")) {
+    details.setAttribute("open", "");
+    details.setAttribute("data-print-opened", "");
+  }
+}
+
+function unmark() {
+  if (!printing) return;
+  document.documentElement.classList.remove("bb-print-result");
+  for (const quiz of document.querySelectorAll(".bb-print-this")) quiz.classList.remove("bb-print-this");
+  for (const line of document.querySelectorAll("[data-print-only]")) line.remove();
+  for (const link of document.querySelectorAll("[data-print-href]")) link.removeAttribute("data-print-href");
+  for (const details of document.querySelectorAll("[data-print-opened]")) {
+    details.removeAttribute("open");
+    details.removeAttribute("data-print-opened");
+  }
+  printing = null;
+}
+
+/** @param {HTMLFormElement} form */
+export function printResult(form) {
+  markForPrint(form);
+  window.print();
+}
+
+// The page's own print (Ctrl+P) after a result prints that result alone too.
+addEventListener("beforeprint", () => {
+  if (printing || !lastShown?.isConnected) return;
+  if (!lastShown.querySelector("[data-quiz-result] .bb-result__title")) return;
+  markForPrint(lastShown);
+});
+addEventListener("afterprint", unmark);
+// Forgetting (page hidden, quick exit) forgets which result was shown.
+document.addEventListener("bb:forget", () => {
+  unmark();
+  lastShown = null;
+});

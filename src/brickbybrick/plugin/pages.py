@@ -1,7 +1,9 @@
-"""What a guide's Markdown pages hold: heading anchors, and the quiz calls written in them."""
+"""What a guide's Markdown pages hold: heading anchors, and the macro calls written in them
+(``{{ quiz("id") }}``, ``{{ worksheet("id") }}``)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,9 +13,6 @@ from markdown.extensions.toc import slugify
 
 HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*?)(?:\s*\{[^}]*#(?P<id>[\w-]+)[^}]*\})?\s*#*\s*$")
 EXPLICIT_ID = re.compile(r"""\bid=["']([\w-]+)["']""")
-QUIZ_CALL = re.compile(r"""\{\{-?\s*quiz\(\s*(?P<q>["'])(?P<id>.*?)(?P=q)\s*\)\s*-?\}\}""")
-ANY_QUIZ_CALL = re.compile(r"\{\{-?\s*quiz\s*\(")
-
 PageChecker = Callable[[str], str | None]
 
 
@@ -55,36 +54,76 @@ def page_checker(docs_dir: Path) -> PageChecker:
 
 
 @dataclass(frozen=True)
-class QuizCall:
-    quiz_id: str
+class MacroCall:
+    """One ``{{ name("id") }}`` on a page: its id, its line, and the level of the heading above it."""
+
+    id: str
     line: int
+    under_level: int = 0  # 1 for a call under a "# Title", 0 above any heading
+
+    @property
+    def quiz_id(self) -> str:
+        return self.id
+
+
+QuizCall = MacroCall
 
 
 class QuizCallError(ValueError):
-    """A ``{{ quiz(...) }}`` written where it cannot work, with its line on the page."""
+    """A macro call (``{{ quiz(...) }}``, ``{{ worksheet(...) }}``) written where it cannot work,
+    with its line on the page."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line
 
 
-def quiz_calls(markdown: str) -> list[QuizCall]:
-    """The quiz calls of a page, each on a line of its own; anything else is a QuizCallError."""
-    calls: list[QuizCall] = []
+@functools.cache
+def _patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The whole call, and the start of any call (to catch the ones written wrong)."""
+    whole = re.compile(r"""\{\{-?\s*""" + name + r"""\(\s*(?P<q>["'])(?P<id>.*?)(?P=q)\s*\)\s*-?\}\}""")
+    start = re.compile(r"\{\{-?\s*" + name + r"\s*\(")
+    return whole, start
+
+
+def macro_calls(markdown: str, name: str) -> list[MacroCall]:
+    """The calls of macro ``name`` on a page, each on a line of its own and once per page;
+    anything else is a :class:`QuizCallError`."""
+    whole_call, any_call = _patterns(name)
+    calls: list[MacroCall] = []
     lines = markdown.splitlines()
-    for match in ANY_QUIZ_CALL.finditer(markdown):
+    for match in any_call.finditer(markdown):
         line = markdown.count("\n", 0, match.start()) + 1
-        whole = QUIZ_CALL.match(markdown, match.start())
+        whole = whole_call.match(markdown, match.start())
         if whole is None:
-            raise QuizCallError(line, 'write a quiz as {{ quiz("quiz-id") }} with the id in quotes')
+            raise QuizCallError(
+                line, f'write a {name} as {{{{ {name}("{name}-id") }}}} with the id in quotes'
+            )
         if lines[line - 1].strip() != whole.group(0):
             raise QuizCallError(
-                line, f"quiz({whole['id']!r}) must be on a line of its own, not inside a sentence"
+                line, f"{name}({whole['id']!r}) must be on a line of its own, not inside a sentence"
             )
-        if any(call.quiz_id == whole["id"] for call in calls):
-            first = next(call.line for call in calls if call.quiz_id == whole["id"])
+        if any(call.id == whole["id"] for call in calls):
+            first = next(call.line for call in calls if call.id == whole["id"])
             raise QuizCallError(
-                line, f"quiz({whole['id']!r}) is already on this page (line {first}): once per page"
+                line, f"{name}({whole['id']!r}) is already on this page (line {first}): once per page"
             )
-        calls.append(QuizCall(whole["id"], line))
+        calls.append(MacroCall(whole["id"], line, _heading_level_above(lines, line)))
     return calls
+
+
+def _heading_level_above(lines: list[str], line: int) -> int:
+    """The level of the last Markdown heading before ``line`` (1-based), outside code fences; 0 if none."""
+    level = 0
+    fenced = False
+    for text in lines[: line - 1]:
+        if text.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and HEADING.match(text):
+            level = len(text) - len(text.lstrip("#"))
+    return level
+
+
+def quiz_calls(markdown: str) -> list[MacroCall]:
+    """The quiz calls of a page, each on a line of its own; anything else is a QuizCallError."""
+    return macro_calls(markdown, "quiz")

@@ -1,4 +1,4 @@
-"""The build-time blank worksheet PDF step, with a stand-in for Chromium (the real one runs in the browser tests)."""
+"""The build-time blank worksheet PDFs, with a stand-in for Chromium (the real one runs in the browser tests)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from brickbybrick.plugin import pdf
+from brickbybrick.worksheetfile import PAPERS, paper_order
 
 LOGGER = "mkdocs.plugins.brickbybrick.pdf"
 
@@ -139,7 +140,7 @@ def test_unchanged_worksheet_reuses_the_cached_pdf(tmp_path: Path) -> None:
     page.write_text("<h1>Action-plan worksheet, revised</h1>", encoding="utf-8")
     pdf.build_worksheet_pdf(config, page, PDF_NAME, chromium=chromium, environ={})
     assert (tmp_path / "args.txt").exists(), "a changed page must be printed again"
-    assert len(list((tmp_path / ".cache" / "brickbybrick").glob("worksheet-*.pdf"))) == 1
+    assert len(list((tmp_path / ".cache" / "brickbybrick").glob("worksheet_*.pdf"))) == 1
 
 
 def test_cache_key_is_the_page_as_rendered_not_the_file_rewritten_later(tmp_path: Path) -> None:
@@ -152,7 +153,8 @@ def test_cache_key_is_the_page_as_rendered_not_the_file_rewritten_later(tmp_path
     page.write_text(rendered + "<!-- rewritten at the end of the build -->", encoding="utf-8")
     assert pdf.cache_path(config, rendered, chromium, "sources") == key
     assert key is not None
-    assert key.name.startswith("worksheet-sources-")
+    assert key.name.startswith("worksheet_page_sources_")
+    assert pdf.cache_path(config, rendered, chromium, "sources", "plan-a4") != key
     assert pdf.cache_path(config, rendered + "changed", chromium, "sources") != key
 
 
@@ -183,3 +185,94 @@ def test_a_browser_that_dies_at_start_fails_the_build_naming_the_opt_out(tmp_pat
     finally:
         browser.close()
     assert not browser.profile.exists()
+
+
+def sheet_jobs(site: Path) -> list[pdf.PrintJob]:
+    """A worksheet's two PDFs, as the plugin asks for them."""
+    return [
+        pdf.PrintJob(site / "worksheets" / f"plan-{name}.pdf", f"#ws-plan-{name}", paper, f"plan-{name}")
+        for name, paper in PAPERS.items()
+    ]
+
+
+def test_each_size_is_printed_at_its_fragment_and_cached_on_its_own(tmp_path: Path) -> None:
+    """Both PDFs print from the one page, each at its own fragment (which names the worksheet and the
+    size to its print CSS); a second build takes both from the cache; a changed page prints both again."""
+    site_config, page = site_with_worksheet(tmp_path)
+    config = {**site_config, "config_file_path": str(tmp_path / "mkdocs.yml")}
+    site = Path(str(site_config["site_dir"]))
+    chromium = fake_chromium(
+        tmp_path, PRINTS_A_PDF + '; printf "%s\\n" "$@" >> "' + str(tmp_path) + '/all-args.txt"'
+    )
+    written = pdf.build_pdfs(config, page, sheet_jobs(site), chromium=chromium, environ={}, sources="src")
+    assert written == [site / "worksheets" / "plan-a4.pdf", site / "worksheets" / "plan-letter.pdf"]
+    assert all(path.read_bytes().startswith(b"%PDF-") for path in written)
+    pages = [
+        line for line in (tmp_path / "all-args.txt").read_text().splitlines() if line.startswith("file:")
+    ]
+    assert pages == [page.as_uri() + "#ws-plan-a4", page.as_uri() + "#ws-plan-letter"]
+    cache = tmp_path / ".cache" / "brickbybrick"
+    assert sorted(path.name.split("_")[1] for path in cache.glob("worksheet_*.pdf")) == [
+        "plan-a4",
+        "plan-letter",
+    ]
+    assert pdf.probably_cached(config, "src")
+
+    (tmp_path / "all-args.txt").unlink()
+    again = pdf.build_pdfs(config, page, sheet_jobs(site), chromium=chromium, environ={}, sources="src")
+    assert again == written
+    assert not (tmp_path / "all-args.txt").exists(), "Chromium ran for an unchanged page"
+
+    page.write_text("<h1>Changed</h1>", encoding="utf-8")
+    pdf.build_pdfs(config, page, sheet_jobs(site), chromium=chromium, environ={}, sources="src")
+    assert len((tmp_path / "all-args.txt").read_text().splitlines()) > 2
+    assert len(list(cache.glob("worksheet_*.pdf"))) == 2, "the stale copies stay in the cache"
+
+
+def test_one_browser_is_started_for_every_pdf_that_is_not_cached(tmp_path: Path) -> None:
+    """Without a browser started with the build, the first PDF missing from the cache starts one,
+    and it prints every other PDF of the build too (one Chromium, two prints)."""
+    config, page = site_with_worksheet(tmp_path)
+    site = Path(str(config["site_dir"]))
+    printed: list[tuple[str, str | None]] = []
+    started: list[int] = []
+
+    class Browser:
+        def print_pdf(self, page: Path, fragment: str = "", paper: pdf.Paper | None = None) -> bytes:
+            printed.append((fragment, paper and paper.name))
+            return b"%PDF-1.4 fake"
+
+    def start() -> pdf.DevToolsBrowser:
+        started.append(1)
+        return Browser()  # type: ignore[return-value]
+
+    chromium = fake_chromium(tmp_path, "exit 9")  # never run: the browser prints
+    pdf.build_pdfs(config, page, sheet_jobs(site), chromium=chromium, environ={}, start=start)
+    assert started == [1]
+    assert printed == [("#ws-plan-a4", "a4"), ("#ws-plan-letter", "letter")]
+
+
+@pytest.mark.parametrize(
+    ("language", "first"),
+    [
+        ("en", "a4"),
+        ("es", "a4"),
+        (None, "a4"),
+        ("en-GB", "a4"),
+        ("en_IE", "a4"),
+        ("en-AU", "a4"),
+        ("es-ES", "a4"),
+        ("en-US", "letter"),
+        ("en_CA", "letter"),
+        ("fr-CA", "letter"),
+        ("es-MX", "letter"),
+        ("es-US", "letter"),
+        ("es-419", "a4"),
+        ("zh-Hant-TW", "a4"),
+    ],
+)
+def test_the_readers_likely_paper_comes_first(language: str | None, first: str) -> None:
+    """US Letter first for a region that prints on it (the US, Canada, Mexico...), A4 first elsewhere
+    and for a language without a region."""
+    assert paper_order(language)[0] == first
+    assert sorted(paper_order(language)) == ["a4", "letter"]

@@ -6,7 +6,8 @@ reader's browser). Everything that needs third-party packages (YAML loading, Mar
 MkDocs) lives in other modules that the browser never imports.
 
 This module is also the mkdocs-macros "pluglet" (``macros: {modules: [brickbybrick]}``):
-:func:`define_env` registers the ``quiz`` macro, importing MkDocs only when it is called.
+:func:`define_env` registers the ``quiz`` and ``worksheet`` macros, importing MkDocs only when
+it is called.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ __version__ = "0.2.0"
 
 
 def define_env(env: Any) -> None:
-    """mkdocs-macros entry point: register ``quiz()`` and ``help_directory()``."""
+    """mkdocs-macros entry point: register ``quiz()``, ``worksheet()`` and ``help_directory()``."""
     from brickbybrick.macros import register
 
     register(env)

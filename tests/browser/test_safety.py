@@ -95,7 +95,7 @@ CAPITALS = "DVA: I said I am OK. I Am OK"
 @pytest.mark.parametrize(
     ("path", "field"),
     [
-        ("worksheet/", "textarea#ws-focus"),
+        ("worksheet/", "textarea#ws-action-plan-1-text-1"),
         ("pillars/", "form[data-quiz] input[type=radio]"),
         ("index.html", "search"),
     ],
@@ -122,12 +122,12 @@ def test_typing_capitals_never_exits(page: Page, real_site: str, path: str, fiel
 def test_shift_with_another_key_between_does_not_count(page: Page, real_site: str) -> None:
     """Shift, Shift, a letter, Shift: the letter starts the count again, so the page stays."""
     page.goto(real_site + "worksheet/")
-    page.locator("textarea#ws-focus").focus()
+    page.locator("textarea#ws-action-plan-1-text-1").focus()
     for key in ("Shift", "Shift", "a", "Shift"):
         page.keyboard.press(key)
     assert page.evaluate("document.documentElement.classList.contains('bb-exiting')") is False
     assert page.url.startswith(real_site)
-    expect(page.locator("textarea#ws-focus")).to_have_value("a")
+    expect(page.locator("textarea#ws-action-plan-1-text-1")).to_have_value("a")
 
 
 @pytest.mark.usefixtures("scorer_held")
@@ -173,7 +173,7 @@ def test_back_forward_cache_restores_no_answers(
     page = context.new_page()
     force = not javascript  # the fields are switched off: try anyway, as a person would
     radio = page.locator("form[data-quiz] fieldset").first.locator("input").nth(2)
-    textarea = page.locator("textarea#ws-focus")
+    textarea = page.locator("textarea#ws-action-plan-1-text-1")
 
     def answer() -> None:
         if javascript:  # leaving mid-download, Chromium evicts the page rather than keep it

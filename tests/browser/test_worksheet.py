@@ -1,4 +1,5 @@
-"""The action-plan worksheet on the real guide: filled on screen, printed to A4 and US Letter."""
+"""The action-plan worksheet on the real guide (worksheets/action-plan.yml, placed in
+docs/worksheet.md): filled on screen, printed to A4 and US Letter, and printed blank by the build."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from quizpage import READY_TIMEOUT_MS, QuizForm
 from brickbybrick.engine import score
 from brickbybrick.plugin import pdf
 from brickbybrick.quizfile import load_quiz
+from brickbybrick.worksheetfile import PAPERS
 from helpers import CHROMIUM, ROOT, BuiltSite
 
 STEP_TITLES = (
@@ -38,10 +40,12 @@ NOT_ON_PAPER = (
     "Exit this page",
     "Skip to content",
     "Print this worksheet",
-    "Download a blank worksheet",
+    "Blank worksheet, A4",
+    "Blank worksheet, US Letter",
     "Clear the worksheet",
     "Before you print",
     "Nothing you type here",
+    "the eight steps of",
     "Small commitments",
     "Fill in from my lowest scores",
     "Previous",
@@ -101,8 +105,12 @@ def print_pdf(page: Page, paper: str, path: Path) -> Path:
     return path
 
 
+def pdf_info(pdf: Path) -> str:
+    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
 def pdf_pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info = pdf_info(pdf)
     match = re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)
     assert match, info
     return int(match[1])
@@ -221,15 +229,17 @@ LONG_TEXT = "\n\n".join(
     + " ".join(f"{word}{n}" for word in ("listen", "pause", "breathe", "return", "repair") * 12)
     for n in range(1, 9)
 )
-CHECKED = ("ws-audit-commit-1", "ws-repair-commit-2")
-UNCHECKED = ("ws-honesty-commit-1", "ws-repair-commit-1")
+CHECKED = ("ws-action-plan-2-check-1", "ws-action-plan-9-check-2")
+UNCHECKED = ("ws-action-plan-3-check-1", "ws-action-plan-9-check-1")
+SHEET = "ws-action-plan"
+PDFS = {paper: f"worksheets/action-plan-{paper.lower()}.pdf" for paper in PAPER}
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_filled_worksheet_prints_every_word_and_tick(ws_page: Page, paper: str, tmp_path: Path) -> None:
     """Typed text (a multi-paragraph text longer than a page included) and ticked boxes all reach paper."""
     open_worksheet(ws_page)
-    ws_page.locator("#ws-rules-conflict").fill(LONG_TEXT)
+    ws_page.get_by_label("How we’ll handle conflict").fill(LONG_TEXT)
     ws_page.get_by_label("An apology I owe").fill("I interrupted you at dinner.\nNext time I will wait.")
     ws_page.get_by_role("textbox", name="Check-in 1 Date").fill("Sunday 4 May")
     ws_page.get_by_role("spinbutton", name="Check-in 1 How safe do I feel?").fill("7")
@@ -265,6 +275,33 @@ def test_filled_worksheet_prints_every_word_and_tick(ws_page: Page, paper: str, 
     check_first_page_png(pdf, paper, tmp_path)
 
 
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_worksheet_filled_as_people_do_still_prints_on_two_pages(
+    ws_page: Page, paper: str, tmp_path: Path
+) -> None:
+    """Every field filled with a sentence or two, every box ticked, every check-in written: the
+    worksheet alone still prints on two pages, every block whole on one page."""
+    open_worksheet(ws_page)
+    for field in ws_page.locator(f"#{SHEET} textarea").all():
+        field.fill(
+            "We will talk after dinner, phones away, and listen before we answer.\nThen we agree one step."
+        )
+    for field in ws_page.locator(f"#{SHEET} input[type=text]").all():
+        field.fill("Sunday 4 May")
+    for field in ws_page.locator(f"#{SHEET} input[type=number]").all():
+        field.fill("7")
+    for box in ws_page.locator(f"#{SHEET} input[type=checkbox]").all():
+        box.check()
+    ws_page.evaluate("window.print = () => {}")
+    ws_page.get_by_role("button", name="Print this worksheet").click()
+    pdf = print_pdf(ws_page, paper, tmp_path / f"typical-{paper}.pdf")
+    assert pdf_pages(pdf) <= MAX_BLANK_PAGES
+    text = pdf_text(pdf)
+    assert text.count(TICK) == ws_page.locator(f"#{SHEET} input[type=checkbox]").count()
+    check_no_chrome(text)
+    check_pages(pdf)
+
+
 def test_without_javascript_the_fields_are_off_and_the_blank_prints(
     browser: Browser, worksheet_site: BuiltSite, tmp_path: Path
 ) -> None:
@@ -280,9 +317,9 @@ def test_without_javascript_the_fields_are_off_and_the_blank_prints(
     promises = page.get_by_label("Small promises I’ll keep this week")
     promises.click(force=True)
     page.keyboard.type("Call at 7.")
-    page.locator("label[for='ws-word-commit-1']").click(force=True)  # the box a person sees
+    page.locator("label[for='ws-action-plan-5-check-1']").click(force=True)  # the box a person sees
     expect(promises).to_have_value("")
-    expect(page.locator("#ws-word-commit-1")).not_to_be_checked()
+    expect(page.locator("#ws-action-plan-5-check-1")).not_to_be_checked()
     text = pdf_text(print_pdf(page, "A4", tmp_path / "nojs.pdf"))
     assert "Call at 7." not in text
     assert "Small promises I’ll keep this week" in text
@@ -294,11 +331,16 @@ def test_without_javascript_the_fields_are_off_and_the_blank_prints(
 # --------------------------------------------------------------------------- build-time PDF
 
 
-def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_site: BuiltSite) -> None:
-    """The build prints the blank worksheet to a PDF with every step title, and the page's download link finds it."""
-    blank = worksheet_site.site_dir / "worksheet" / "action-plan-worksheet.pdf"
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_build_writes_the_blank_pdfs_the_page_links_to(
+    ws_page: Page, worksheet_site: BuiltSite, paper: str, tmp_path: Path
+) -> None:
+    """The build prints the blank worksheet alone, in A4 and in US Letter, each on at most two
+    pages with every step title, and the page's download links find them (A4 first: the guide is
+    in English without a region)."""
+    blank = worksheet_site.site_dir / PDFS[paper]
     assert blank.read_bytes().startswith(b"%PDF-")
-    assert "Blank worksheet PDF: worksheet/action-plan-worksheet.pdf" in worksheet_site.build_log
+    assert f"Blank worksheet PDF: {PDFS[paper]}" in worksheet_site.build_log
     # Printed by the browser the build started at its beginning (this session's site_url is new,
     # so no PDF of the same sources was cached), not by a Chromium started once the page was written.
     assert "started with the build)" in worksheet_site.build_log
@@ -306,12 +348,20 @@ def test_build_writes_the_blank_pdf_the_page_links_to(ws_page: Page, worksheet_s
     text = pdf_text(blank)
     for title in ("Action-plan worksheet", *STEP_TITLES):
         assert title in text
+    assert text.count("Action-plan worksheet") == 1, (
+        "the page's heading printed besides the worksheet's title"
+    )
     assert TICK not in text
     check_no_chrome(text)
     check_pages(blank)
+    check_first_page_png(blank, paper, tmp_path)
 
     open_worksheet(ws_page)
-    link = ws_page.get_by_role("link", name="Download a blank worksheet (PDF)")
+    links = ws_page.locator(f"#{SHEET} .bb-ws-tools a[download]")
+    expect(links).to_have_text(["Blank worksheet, A4 (PDF)", "Blank worksheet, US Letter (PDF)"])
+    link = ws_page.get_by_role(
+        "link", name=f"Blank worksheet, {'US ' if paper == 'Letter' else ''}{paper} (PDF)"
+    )
     expect(link).to_have_attribute("download", "")
     response = ws_page.request.get(link.evaluate("a => a.href"))
     assert response.ok
@@ -385,13 +435,25 @@ def test_focus_areas_come_from_this_visit_and_clear(ws_page: Page) -> None:
     expect(focus).to_be_focused()
 
 
-def test_no_results_no_offer_and_print_button_prints(ws_page: Page) -> None:
-    """Without self-assessments this visit there is no fill offer; the print button calls window.print()."""
+def test_no_results_no_offer_and_print_button_prints_the_worksheet_alone(
+    ws_page: Page, tmp_path: Path
+) -> None:
+    """Without self-assessments this visit there is no fill offer; the print button prints the
+    worksheet alone, under its own title, until the print is over."""
     open_worksheet(ws_page)
     expect(ws_page.get_by_role("button", name="Fill in from my lowest scores")).to_be_hidden()
+    ws_page.get_by_label("Small promises I’ll keep this week").fill("Call at 7.")
     ws_page.evaluate("window.print = () => { window.__printed = true; }")
     ws_page.get_by_role("button", name="Print this worksheet").click()
     assert ws_page.evaluate("window.__printed") is True
+    expect(ws_page.locator("html")).to_have_class(re.compile(r"\bbb-ws-printing\b"))
+    text = pdf_text(print_pdf(ws_page, "A4", tmp_path / "button.pdf"))  # as the print dialog would
+    assert flat(text).startswith("Action-plan worksheet My focus areas")
+    assert text.count("Action-plan worksheet") == 1
+    assert "Call at 7." in text
+    check_no_chrome(text)
+    ws_page.evaluate("dispatchEvent(new Event('afterprint'))")
+    expect(ws_page.locator("html")).not_to_have_class(re.compile(r"\bbb-ws-printing\b"))
 
 
 def test_focus_areas_skip_danger_and_point_to_help(ws_page: Page) -> None:
@@ -423,8 +485,9 @@ def test_focus_areas_skip_danger_and_point_to_help(ws_page: Page) -> None:
     nav.get_by_role("link", name="Action-plan worksheet").click()
     help_note = page.locator("[data-ws-focus-help]")
     expect(help_note).to_be_visible()
-    expect(help_note).to_contain_text("Safety check")
-    expect(help_note.get_by_role("link", name="Get help now")).to_have_attribute(
+    expect(help_note).to_contain_text("Some of your answers in “Safety check”")
+    expect(help_note).to_contain_text("your safety is not a goal to work on together")  # this guide's words
+    expect(help_note.get_by_role("link", name="Where to get help")).to_have_attribute(
         "href", re.compile(r"(^\.\./|/)help/$")
     )
     page.get_by_role("button", name="Fill in from my lowest scores").click()
@@ -447,15 +510,19 @@ def test_chromium_started_with_the_build_prints_what_its_print_to_pdf_prints(
         session = browser.open_tab()
         assert browser.open_tab() == session  # one tab, opened once
         early = tmp_path / "early.pdf"
-        early.write_bytes(browser.print_pdf(page))
+        early.write_bytes(browser.print_pdf(page, f"#{SHEET}-a4", PAPERS["a4"]))
+        letter = tmp_path / "letter.pdf"
+        letter.write_bytes(browser.print_pdf(page, f"#{SHEET}-letter", PAPERS["letter"]))  # no reload
     finally:
         browser.close()
     assert not browser.profile.exists()
     with pytest.raises(ProcessLookupError):
         os.kill(browser.pid, 0)  # stopped and reaped
     command = tmp_path / "command.pdf"
-    pdf._print_with_command(CHROMIUM, page, command)
+    pdf._print_with_command(CHROMIUM, page, command, f"#{SHEET}-a4")
     assert pdf_pages(early) == pdf_pages(command)
     assert flat(pdf_text(early)) == flat(pdf_text(command))
     for title in ("Action-plan worksheet", *STEP_TITLES):
         assert title in pdf_text(early)
+    for printed, size in ((early, "A4"), (command, "A4"), (letter, "letter")):
+        assert re.search(rf"^Page size:.*\({size}\)$", pdf_info(printed), re.MULTILINE), printed

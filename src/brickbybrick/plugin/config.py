@@ -22,7 +22,9 @@ class QuickExitConfig(base.Config):
 
 
 class WorksheetConfig(base.Config):
-    """A printable worksheet page whose blank copy is printed to PDF at build time."""
+    """A hand-written worksheet page whose blank copy is printed to PDF at build time (kept for
+    guides that wrote their worksheet in HTML; a worksheet file in ``worksheets_dir`` placed with
+    ``{{ worksheet("id") }}`` needs neither option)."""
 
     page = c.Optional(c.Type(str))
     pdf = c.Type(str, default="worksheet.pdf")
@@ -30,6 +32,7 @@ class WorksheetConfig(base.Config):
 
 class BrickByBrickConfig(base.Config):
     quizzes_dir = c.Type(str, default="quizzes")
+    worksheets_dir = c.Type(str, default="worksheets")  # worksheet files, beside quizzes_dir
     help_file = c.Type(str, default="help.yml")
     # The readers' language: theme.language when not set (then "en").
     language = c.Optional(c.Type(str))

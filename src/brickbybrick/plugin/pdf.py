@@ -1,16 +1,17 @@
-"""A blank worksheet page as a PDF, printed at build time by headless Chromium.
+"""Blank worksheets as PDFs, printed at build time by headless Chromium, in A4 and US Letter.
 
-Chromium prints the built worksheet page itself (``file://``, so its module scripts and the
-scorer never start), with the page's own print CSS: the download matches what a person gets
-from "Print this worksheet" with nothing filled in. The plugin starts it in a thread as soon
-as the page is written (``worksheet: {page: ..., pdf: ...}`` in its options) and waits for it
-at the end of the build.
+Chromium prints the built page that holds the worksheet (``file://``, so its module scripts and
+the scorer never start), with the page's own print CSS: the download matches what a person gets
+from "Print this worksheet" with nothing filled in. The page's address ends in a fragment naming
+the worksheet and the paper (``#ws-<id>-a4``): the worksheet's CSS then prints that worksheet
+alone, on that paper (``:target``). One :class:`WorksheetPrinter` per build prints in a thread as
+soon as the page is written, and the build waits for it at its end.
 
 Starting Chromium takes most of the time a print takes, so the plugin starts it (headless,
 driven over its DevTools pipe, :class:`DevToolsBrowser`) when the build begins, unless the
-worksheet's sources are those of a PDF already cached: by the time the page is written, the
-browser is up and only loads and prints it. Where that cannot be done (not POSIX, or the pipe
-fails to open), Chromium's own ``--print-to-pdf`` prints it instead.
+worksheets' sources are those of PDFs already cached: by the time the page is written, the
+browser is up and only loads the page once and prints it twice. Where that cannot be done (not
+POSIX, or the pipe fails to open), Chromium's own ``--print-to-pdf`` prints each PDF instead.
 
 * Without Chromium the build goes on and says so in one INFO line (``--strict`` fails on
   warnings, and a missing optional tool should not fail a build).
@@ -30,20 +31,27 @@ import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
 from brickbybrick.plugin.runtime import cache_dir
+from brickbybrick.worksheetfile import Paper
 
 __all__ = [
     "QUIET_FLAGS",
     "SKIP_ENV",
     "DevToolsBrowser",
+    "PrintJob",
+    "WorksheetPrinter",
+    "build_pdfs",
     "build_worksheet_pdf",
     "cache_path",
     "chromium_command",
@@ -63,6 +71,7 @@ CHROMIUM_NAMES = (
 )
 SKIP_ENV = "BB_SKIP_PDF"
 TIMEOUT_S = 60
+PRINT_SWITCH_INTERVAL_S = 0.0005  # how soon the build hands the interpreter to the printing thread
 
 log = logging.getLogger("mkdocs.plugins.brickbybrick.pdf")
 
@@ -80,8 +89,9 @@ QUIET_FLAGS = (
 )
 
 
-def chromium_command(chromium: Path, page: Path, pdf: Path, profile: Path) -> list[str]:
-    """The headless Chromium command that prints ``page`` to ``pdf`` with a throwaway profile."""
+def chromium_command(chromium: Path, page: Path, pdf: Path, profile: Path, fragment: str = "") -> list[str]:
+    """The headless Chromium command that prints ``page`` (at ``#fragment``) to ``pdf`` with a
+    throwaway profile."""
     return [
         str(chromium),
         "--headless",
@@ -90,7 +100,7 @@ def chromium_command(chromium: Path, page: Path, pdf: Path, profile: Path) -> li
         f"--user-data-dir={profile}",
         "--no-pdf-header-footer",
         f"--print-to-pdf={pdf}",
-        page.as_uri(),
+        page.as_uri() + fragment,
     ]
 
 
@@ -111,10 +121,10 @@ def _identity(chromium: Path) -> bytes:
 
 
 def source_digest(sources: Iterable[Path], chromium: Path, *settings: object) -> str:
-    """A short digest of what the worksheet is made from, known before the build renders it.
+    """A short digest of what the worksheets are made from, known before the build renders them.
 
-    It names the cached PDFs (``worksheet-<sources>-<page>.pdf``) so that a build can tell at
-    its start whether Chromium will most likely be needed; the page digest decides.
+    It names the cached PDFs (``worksheet_<name>_<sources>_<page>.pdf``) so that a build can tell
+    at its start whether Chromium will most likely be needed; the page digest decides.
     """
     digest = hashlib.sha256(repr(settings).encode())
     for source in sources:
@@ -125,8 +135,10 @@ def source_digest(sources: Iterable[Path], chromium: Path, *settings: object) ->
     return digest.hexdigest()[:12]
 
 
-def cache_path(config: Any, page_text: str, chromium: Path, sources: str = "any") -> Path | None:
-    """Where a PDF of exactly this page, its styles and scripts, and this Chromium is kept.
+def cache_path(
+    config: Any, page_text: str, chromium: Path, sources: str = "any", name: str = "page"
+) -> Path | None:
+    """Where PDF ``name`` of exactly this page, its styles and scripts, and this Chromium is kept.
 
     Printing takes seconds; an unchanged worksheet is reused from ``.cache/brickbybrick/``
     beside ``mkdocs.yml`` (like Material's own plugins cache their work in ``.cache/``).
@@ -135,19 +147,23 @@ def cache_path(config: Any, page_text: str, chromium: Path, sources: str = "any"
     cache = cache_dir(config)
     if cache is None:
         return None
+    return cache / f"worksheet_{name}_{sources}_{_page_digest(config, page_text, chromium)}.pdf"
+
+
+def _page_digest(config: Any, page_text: str, chromium: Path) -> str:
     site = Path(config["site_dir"])
     digest = hashlib.sha256(page_text.encode())
     for asset in sorted((site / "assets").rglob("*")):
         if asset.suffix in {".css", ".js"} and "pyodide" not in asset.parts and asset.is_file():
             digest.update(asset.relative_to(site).as_posix().encode() + b"\0" + asset.read_bytes())
     digest.update(_identity(chromium))
-    return cache / f"worksheet-{sources}-{digest.hexdigest()[:20]}.pdf"
+    return digest.hexdigest()[:20]
 
 
 def probably_cached(config: Any, sources: str) -> bool:
     """Is a PDF made from the same sources cached (so that Chromium need not start early)?"""
     cache = cache_dir(config)
-    return cache is not None and any(cache.glob(f"worksheet-{sources}-*.pdf"))
+    return cache is not None and any(cache.glob(f"worksheet_*_{sources}_*.pdf"))
 
 
 def skipped(environ: Mapping[str, str] | None = None) -> bool:
@@ -293,14 +309,22 @@ class DevToolsBrowser:
             self._session = session
         return self._session
 
-    def print_pdf(self, page: Path) -> bytes:
-        """Load ``page`` (``file://``) in the tab and print it as ``--print-to-pdf`` would."""
+    def print_pdf(self, page: Path, fragment: str = "", paper: Paper | None = None) -> bytes:
+        """Load ``page`` (``file://``, at ``#fragment``) in the tab and print it as
+        ``--print-to-pdf`` would, on ``paper`` (else Chromium's default, US Letter).
+
+        A page already loaded at another fragment is not loaded again: only ``:target`` moves.
+        """
         session = self.open_tab()
-        self.call("Page.navigate", {"url": page.as_uri()}, session=session)
-        self.wait_for("Page.loadEventFired", session)
+        navigated = self.call("Page.navigate", {"url": page.as_uri() + fragment}, session=session)
+        if navigated.get("errorText"):
+            raise DevToolsError(f"{page}: {navigated['errorText']}")
+        if "loaderId" in navigated:  # a new document (a fragment change within one has no loader)
+            self.wait_for("Page.loadEventFired", session)
+        size = {"paperWidth": paper.width_in, "paperHeight": paper.height_in} if paper else {}
         printed = self.call(
             "Page.printToPDF",
-            {"displayHeaderFooter": False, "printBackground": False, "preferCSSPageSize": True},
+            {"displayHeaderFooter": False, "printBackground": False, "preferCSSPageSize": True, **size},
             session=session,
         )
         return base64.b64decode(printed["data"])
@@ -334,6 +358,109 @@ def start_browser(chromium: Path | None) -> DevToolsBrowser | None:
         return None
 
 
+@dataclass(frozen=True)
+class PrintJob:
+    """One PDF printed from a page: where it goes, the page's fragment, the paper, its cache name."""
+
+    target: Path  # in the site
+    fragment: str = ""  # "#ws-<id>-a4": that worksheet alone, on that paper (its print CSS)
+    paper: Paper | None = None  # None: Chromium's default (US Letter), or the page's own CSS
+    name: str = "page"  # names its copy in the cache: lowercase letters, digits, hyphens
+
+
+def build_pdfs(
+    config: Any,
+    page: Path,
+    jobs: list[PrintJob],
+    *,
+    chromium: Path | None,
+    environ: Mapping[str, str] | None = None,
+    browser: DevToolsBrowser | None = None,
+    start: Callable[[], DevToolsBrowser | None] | None = None,
+    page_text: str | None = None,
+    sources: str = "any",
+    early: bool = False,
+) -> list[Path]:
+    """Print the built ``page`` once per job; return the PDFs written (none if skipped).
+
+    ``browser``, a Chromium started earlier, prints them if given; else ``start()`` is asked for
+    one the first time a PDF is not in the cache (one Chromium for every print), and without one
+    Chromium's ``--print-to-pdf`` prints each. ``page_text`` is the page as rendered (read from
+    ``page`` if not given); ``early`` says, for the log, that ``browser`` started with the build.
+    """
+    if skipped(environ):
+        log.info("%s=%s: skipping the blank worksheet PDF", SKIP_ENV, (environ or os.environ)[SKIP_ENV])
+        return []
+    if chromium is None or not os.access(chromium, os.X_OK):
+        log.info(
+            "Chromium not found (%s): skipping the blank worksheet PDF (install chromium, or set the "
+            "plugin's chromium option, to build it)",
+            chromium or "none of " + ", ".join(CHROMIUM_NAMES) + " on PATH",
+        )
+        return []
+    text = page.read_text(encoding="utf-8") if page_text is None else page_text
+    site = Path(config["site_dir"])
+    written = []
+    for job in jobs:
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        job.target.unlink(missing_ok=True)
+        cached = cache_path(config, text, chromium, sources, job.name)
+        if cached is not None and cached.is_file():
+            shutil.copyfile(cached, job.target)
+            log.info(
+                "Blank worksheet PDF: %s (unchanged page, from %s)",
+                _shown(job.target, site),
+                cached.parent.name,
+            )
+            written.append(job.target)
+            continue
+        started = time.monotonic()
+        if browser is None and start is not None:
+            browser, start = start(), None
+        if browser is not None:
+            try:
+                job.target.write_bytes(browser.print_pdf(page, job.fragment, job.paper))
+            except DevToolsError as error:
+                raise PluginError(
+                    f"Chromium could not print the blank worksheet PDF: {error} (set {SKIP_ENV}=1 to build without it)"
+                ) from None
+        else:
+            _print_with_command(chromium, page, job.target, job.fragment)
+        if not job.target.is_file() or not job.target.read_bytes().startswith(b"%PDF-"):
+            raise PluginError(f"Chromium printed no PDF of {page} (set {SKIP_ENV}=1 to build without it)")
+        if cached is not None:
+            _keep(cached, job)
+        log.info(
+            "Blank worksheet PDF: %s (%d KB, %.1f s; %s %s)",
+            _shown(job.target, site),
+            job.target.stat().st_size // 1024,
+            time.monotonic() - started,
+            chromium.name,
+            ("started with the build" if early else "over its DevTools pipe")
+            if browser is not None
+            else "--print-to-pdf",
+        )
+        written.append(job.target)
+    return written
+
+
+def _shown(path: Path, site: Path) -> str:
+    try:
+        return path.relative_to(site).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _keep(cached: Path, job: PrintJob) -> None:
+    """Keep the PDF in the cache, in place of any older copy of the same job."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*cached.parent.glob(f"worksheet_{job.name}_*.pdf"), *cached.parent.glob("worksheet-*.pdf")]:
+        stale.unlink(missing_ok=True)  # another build (a parallel test) may remove it first
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    shutil.copyfile(job.target, partial)
+    partial.replace(cached)  # atomic: a parallel build reads a whole PDF or none
+
+
 def build_worksheet_pdf(
     config: Any,
     page: Path,
@@ -345,68 +472,125 @@ def build_worksheet_pdf(
     page_text: str | None = None,
     sources: str = "any",
 ) -> Path | None:
-    """Print the built worksheet ``page`` to ``pdf_name`` beside it; return its path, or ``None`` if skipped.
-
-    ``browser``, a Chromium started earlier, prints it if given (else ``--print-to-pdf``);
-    ``page_text`` is the page as rendered (read from ``page`` if not given).
-    """
-    if skipped(environ):
-        log.info("%s=%s: skipping the blank worksheet PDF", SKIP_ENV, (environ or os.environ)[SKIP_ENV])
-        return None
-    if chromium is None or not os.access(chromium, os.X_OK):
-        log.info(
-            "Chromium not found (%s): skipping the blank worksheet PDF (install chromium, or set the "
-            "plugin's chromium option, to build it)",
-            chromium or "none of " + ", ".join(CHROMIUM_NAMES) + " on PATH",
-        )
-        return None
-
-    pdf = page.with_name(pdf_name)
-    pdf.unlink(missing_ok=True)
-    text = page.read_text(encoding="utf-8") if page_text is None else page_text
-    cached = cache_path(config, text, chromium, sources)
-    if cached is not None and cached.is_file():
-        shutil.copyfile(cached, pdf)
-        log.info(
-            "Blank worksheet PDF: %s (unchanged page, from %s)",
-            pdf.relative_to(config["site_dir"]),
-            cached.parent.name,
-        )
-        return pdf
-    started = time.monotonic()
-    if browser is not None:
-        try:
-            pdf.write_bytes(browser.print_pdf(page))
-        except DevToolsError as error:
-            raise PluginError(
-                f"Chromium could not print the blank worksheet PDF: {error} (set {SKIP_ENV}=1 to build without it)"
-            ) from None
-    else:
-        _print_with_command(chromium, page, pdf)
-    if not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF-"):
-        raise PluginError(f"Chromium printed no PDF of {page} (set {SKIP_ENV}=1 to build without it)")
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        for stale in cached.parent.glob("worksheet-*.pdf"):
-            stale.unlink(missing_ok=True)  # another build (a parallel test) may remove it first
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        shutil.copyfile(pdf, partial)
-        partial.replace(cached)  # atomic: a parallel build reads a whole PDF or none
-    log.info(
-        "Blank worksheet PDF: %s (%d KB, %.1f s; %s %s)",
-        pdf.relative_to(config["site_dir"]),
-        pdf.stat().st_size // 1024,
-        time.monotonic() - started,
-        chromium.name,
-        "started with the build" if browser is not None else "--print-to-pdf",
+    """Print the whole built ``page`` to ``pdf_name`` beside it (a hand-written worksheet page, the
+    ``worksheet: {page: ...}`` option); return its path, or ``None`` if skipped."""
+    job = PrintJob(page.with_name(pdf_name), name="page")
+    written = build_pdfs(
+        config,
+        page,
+        [job],
+        chromium=chromium,
+        environ=environ,
+        browser=browser,
+        page_text=page_text,
+        sources=sources,
     )
-    return pdf
+    return written[0] if written else None
 
 
-def _print_with_command(chromium: Path, page: Path, pdf: Path) -> None:
+class WorksheetPrinter:
+    """Prints a build's blank worksheets in one background thread, with one Chromium.
+
+    :meth:`start_early` starts Chromium as the build begins (its tab opens in the printing
+    thread); :meth:`submit` prints a page's PDFs once the page is written, while the rest of the
+    site builds; :meth:`finish` waits for every PDF (raising the first error) and stops Chromium.
+    """
+
+    def __init__(self) -> None:
+        self._executor: ThreadPoolExecutor | None = None
+        self._browser: DevToolsBrowser | None = None
+        self._started_early = False
+        self._jobs: list[Future[list[Path]]] = []
+
+    def _thread(self) -> ThreadPoolExecutor:
+        self._executor = self._executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="bb-pdf")
+        return self._executor
+
+    def start_early(self, chromium: Path | None) -> bool:
+        """Start Chromium now, to print later; ``False`` if it cannot be (none, not POSIX, failed)."""
+        browser = self._browser = start_browser(chromium)
+        self._started_early = browser is not None
+        if browser is not None:
+
+            def open_tab() -> list[Path]:  # in the thread that prints: it alone reads the pipe
+                with contextlib.suppress(DevToolsError):  # said when it prints, which opens it again
+                    browser.open_tab()
+                return []
+
+            self._jobs.append(self._thread().submit(open_tab))
+        return self._started_early
+
+    @property
+    def started_early(self) -> bool:
+        return self._started_early
+
+    def submit(
+        self,
+        config: Any,
+        page: Path,
+        jobs: list[PrintJob],
+        *,
+        chromium: Path | None,
+        page_text: str,
+        sources: str,
+    ) -> None:
+        """Print ``jobs`` from ``page`` (already written as ``page_text``) in the printing thread."""
+
+        def start() -> DevToolsBrowser | None:
+            self._browser = self._browser or start_browser(chromium)
+            return self._browser
+
+        def run() -> list[Path]:
+            # The build keeps the interpreter busy meanwhile; this thread needs it for a moment
+            # after each reply from Chromium: hand it over within 0.5 ms instead of 5 ms.
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, PRINT_SWITCH_INTERVAL_S))
+            try:
+                return build_pdfs(
+                    config,
+                    page,
+                    jobs,
+                    chromium=chromium,
+                    browser=self._browser,
+                    start=start,
+                    page_text=page_text,
+                    sources=sources,
+                    early=self._started_early,
+                )
+            finally:
+                sys.setswitchinterval(interval)
+
+        self._jobs.append(self._thread().submit(run))
+
+    def finish(self) -> list[Path]:
+        """Wait for every PDF (the first failure raises) and stop Chromium; the PDFs written."""
+        jobs, self._jobs = self._jobs, []
+        try:
+            return [pdf for job in jobs for pdf in job.result()]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop Chromium (once the thread is done with it) without waiting for the PDFs' results."""
+        for job in self._jobs:
+            job.exception()  # waits: the thread reads Chromium's pipe meanwhile
+        self._jobs = []
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        self._started_early = False
+
+    def shutdown(self) -> None:
+        self.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+
+def _print_with_command(chromium: Path, page: Path, pdf: Path, fragment: str = "") -> None:
     """Chromium's own ``--print-to-pdf``: starts a browser for this one print."""
     with tempfile.TemporaryDirectory(prefix="bb-chromium-") as profile:
-        command = chromium_command(chromium, page, pdf, Path(profile))
+        command = chromium_command(chromium, page, pdf, Path(profile), fragment)
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired:

@@ -1,18 +1,21 @@
 """The ``brickbybrick`` MkDocs plugin: one instance owns a build's quizzes, help and runtime.
 
-* ``on_config``: load and validate the help data and every quiz once (located errors), check the
-  shipped Pyodide and read the engine's files, turn the theme's web fonts off, add the package's
-  CSS and JavaScript, and start Chromium for the worksheet PDF (unless it is cached);
-* ``on_files``: add those assets from the package (nothing is copied into a guide);
-* ``on_env``: the theme's templates compiled once into ``.cache/brickbybrick/jinja``; the worksheet
-  page is written first when Chromium waits to print it;
-* ``on_page_markdown``: know which pages have which quizzes (before mkdocs-macros renders them);
+* ``on_config``: load and validate the help data, every quiz and every worksheet once (located
+  errors), check the shipped Pyodide and read the engine's files, turn the theme's web fonts off,
+  add the package's CSS and JavaScript;
+* ``on_files``: add those assets from the package (nothing is copied into a guide) and the blank
+  worksheets' PDFs (so that Markdown links to them are checked), and start Chromium to print them
+  (unless they are cached);
+* ``on_env``: the theme's templates compiled once into ``.cache/brickbybrick/jinja``; pages with a
+  worksheet are written first when Chromium waits to print them;
+* ``on_page_markdown``: know which pages have which quizzes and worksheets (before mkdocs-macros
+  renders them);
 * ``on_page_content``: the macros' HTML in place of their markers (it never goes through
   Markdown), form fields switched off, the privacy notice on quiz pages;
 * ``on_post_page`` / ``on_post_template``: the quick exit, the scorer's early start, the theme's
-  settings in memory, the CSP; the worksheet page's PDF starts printing;
+  settings in memory, the CSP; a worksheet's blank PDFs start printing once its page is written;
 * ``on_post_build``: Pyodide and the engine, one CSP for every page and ``_headers``, gzip copies
-  of large files, then the PDF waited for.
+  of large files, then the PDFs waited for.
 
 The macros (:mod:`brickbybrick.macros`) read this instance's state.
 """
@@ -25,8 +28,6 @@ import json
 import logging
 import re
 import secrets
-import sys
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -40,10 +41,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from brickbybrick import catalogue, engine, helpfile, render
+from brickbybrick import catalogue, engine, helpfile, render, worksheetfile
 from brickbybrick.plugin import compress, csp, guard, livereload, pdf, trusted
 from brickbybrick.plugin.config import BrickByBrickConfig
-from brickbybrick.plugin.pages import PageChecker, QuizCallError, page_checker, quiz_calls
+from brickbybrick.plugin.pages import MacroCall, PageChecker, QuizCallError, macro_calls, page_checker
 from brickbybrick.plugin.runtime import (
     PACKAGE_DIR,
     Runtime,
@@ -69,7 +70,9 @@ MEMORY = ASSETS / "javascripts" / "memory.js"
 SEARCH_LATER = ASSETS / "javascripts" / "search-later.js"
 FILE_CHECK = ASSETS / "javascripts" / "file-check.js"  # on quiz pages: says when opened from a file
 INLINED = (MEMORY, SEARCH_LATER, FILE_CHECK)
-PRINT_SWITCH_INTERVAL_S = 0.0005  # how soon the build hands the interpreter to the PDF thread
+WORKSHEET_SCRIPT = "javascripts/worksheet.js"
+WORKSHEET_PDFS = "worksheets/"  # in the site: worksheets/<id>-a4.pdf, worksheets/<id>-letter.pdf
+INSTANT = "navigation.instant"
 MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 THEME_STORAGE = re.compile(r"<script>__md_scope=.*?</script>", re.DOTALL)
@@ -105,10 +108,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.words = catalogue.load(catalogue.BASE)
         self.root = Path.cwd()
         self.docs_dir = Path("docs")
-        self._printer: ThreadPoolExecutor | None = None
-        self._pdf: Future[Path | None] | None = None
-        self._browser: pdf.DevToolsBrowser | None = None
-        self._tab: Future[str] | None = None  # the browser's tab opening (its errors show on printing)
+        self.worksheets: dict[str, worksheetfile.Worksheet] = {}
+        self.worksheet_pages: dict[str, list[MacroCall]] = {}  # page -> its worksheet calls
+        self._sheet_page: dict[str, str] = {}  # worksheet id -> the page its PDFs are printed from
+        self._printed: set[str] = set()  # worksheets (and the hand-written page) sent to print
+        self._pdf_files: list[File] = []  # the PDFs' places in the site (written empty, then printed)
+        self._printer = pdf.WorksheetPrinter()
         self._pdf_sources = "any"
         self._pages: list[File] = []  # the guide's Markdown pages, to name the source of a finding
 
@@ -126,7 +131,9 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self.script_hashes = {csp.script_hash(livereload.SCRIPT)} if self.serving else set()
         if self.serving:
             livereload.forget_logged_errors()  # this rebuild says again what the last one said
-        self._pdf = None
+        self.worksheet_pages = {}
+        self._sheet_page = {}
+        self._printed = set()
         if config.theme.name == "material" and config.theme.get("font") is not False:
             # Material's default font comes from Google Fonts: a request to another host.
             config.theme["font"] = False
@@ -153,16 +160,15 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             self.runtime = prepare() if self.quizzes else None
         except RuntimeFilesError as error:
             raise PluginError(str(error)) from None
+        self.worksheets = self._load_worksheets(checker)
         worksheet = self.config.worksheet.page
         if worksheet and (problem := checker(worksheet)):
             raise PluginError(f"mkdocs.yml: plugins.brickbybrick.worksheet.page: {problem}")
-        if worksheet:
-            self._start_browser(config, worksheet)
 
         config.extra_css.append(ASSET_PREFIX + STYLESHEET)
         scripts = list(SCRIPTS)
-        if worksheet:
-            scripts.append("javascripts/worksheet.js")
+        if self._has_worksheets():
+            scripts.append(WORKSHEET_SCRIPT)
         for script in scripts:
             value = ExtraScriptValue(ASSET_PREFIX + script)
             value.type = "module"
@@ -192,25 +198,37 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             )
         return words
 
-    def _start_browser(self, config: MkDocsConfig, worksheet: str) -> None:
-        """Start Chromium now, so that it is up when the worksheet page is written.
+    def _has_worksheets(self) -> bool:
+        return bool(self.worksheets or self.config.worksheet.page)
 
-        Not when the worksheet's sources are those of a cached PDF (a rebuild): the rendered
-        page then decides, and Chromium only starts if it really changed.
+    def _load_worksheets(self, checker: PageChecker) -> dict[str, worksheetfile.Worksheet]:
+        try:
+            return worksheetfile.load_worksheets(
+                self.root / self.config.worksheets_dir, root=self.root, check_page=checker
+            )
+        except QuizError as error:
+            raise PluginError(str(error)) from None
+
+    def _start_browser(self, config: MkDocsConfig, pages: list[File]) -> None:
+        """Start Chromium now, so that it is up when the first page with a worksheet is written.
+
+        Not when the worksheets' sources are those of cached PDFs (a rebuild): the rendered
+        pages then decide, and Chromium only starts if one really changed.
         """
-        self._browser = None
-        self._tab = None
         chromium = pdf.find_chromium(self.config.chromium)
-        if chromium is None or pdf.skipped():
+        if chromium is None or pdf.skipped() or not pages:
             return
-        sources = [self.docs_dir / worksheet, *sorted(ASSETS.rglob("*"))]
+        sheets = self.root / self.config.worksheets_dir
+        sources = [
+            *(Path(page.abs_src_path) for page in pages if page.abs_src_path),
+            *sorted(sheets.glob("*.yml")),
+            *sorted(ASSETS.rglob("*")),
+        ]
         if config.config_file_path:
             sources.append(Path(config.config_file_path))
         self._pdf_sources = pdf.source_digest(sources, chromium, config.site_url, config.nav)
         if not pdf.probably_cached(config, self._pdf_sources):
-            self._browser = pdf.start_browser(chromium)
-        if self._browser is not None:  # its tab opens in the thread that will print
-            self._tab = self._print_thread().submit(self._browser.open_tab)
+            self._printer.start_early(chromium)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -261,23 +279,59 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         help_file = self.root / self.config.help_file
         if help_file.is_file():
             server.watch(str(help_file))
+        worksheets = self.root / self.config.worksheets_dir
+        if worksheets.is_dir():
+            server.watch(str(worksheets))
         livereload.install(server)
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Add the package's scripts to the site (served from ``assets/brickbybrick/``) and its
-        styles as one stylesheet (one render-blocking request, not two)."""
+        """Add the package's scripts to the site (served from ``assets/brickbybrick/``), its
+        styles as one stylesheet (one render-blocking request, not two), and the places of the
+        blank worksheets' PDFs; start Chromium for them."""
         self._pages = list(files.documentation_pages())
+        self._add_worksheet_pdfs(files, config)
         for path in sorted((ASSETS / "javascripts").glob("*.js")):
             if path not in INLINED:
                 uri = ASSET_PREFIX + path.relative_to(ASSETS).as_posix()
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         styles = [ASSETS / STYLESHEET, ASSETS / "stylesheets" / "result.css"]
-        if self.config.worksheet.page:
+        if self._has_worksheets():
             styles.append(ASSETS / "stylesheets" / "worksheet.css")
         css = "\n".join(path.read_text(encoding="utf-8") for path in styles)
         files.append(File.generated(config, ASSET_PREFIX + STYLESHEET, content=css))
         return files
+
+    def _add_worksheet_pdfs(self, files: Files, config: MkDocsConfig) -> None:
+        """Each placed worksheet's two PDFs, as files of the site (empty until printed): a link to
+        one from a chapter's Markdown is then checked like any other."""
+        self._pdf_files = []
+        pages = []
+        placed: set[str] = set()
+        for page in self._pages if self.worksheets else []:
+            source = page.content_string
+            if "worksheet" not in source:
+                continue
+            try:
+                calls = macro_calls(source, "worksheet")
+            except QuizCallError:
+                calls = []  # said with its line when the page's Markdown is read
+            if calls:
+                pages.append(page)
+            placed.update(call.id for call in calls if call.id in self.worksheets)
+        for sheet_id in sorted(placed):
+            for paper in worksheetfile.PAPERS:
+                pdf_file = File.generated(config, self._pdf_uri(sheet_id, paper), content=b"")
+                files.append(pdf_file)
+                self._pdf_files.append(pdf_file)
+        legacy = self.config.worksheet.page
+        if legacy and (legacy_page := files.get_file_from_path(legacy)) is not None:
+            pages.append(legacy_page)
+        self._start_browser(config, pages)
+
+    @staticmethod
+    def _pdf_uri(sheet_id: str, paper: str) -> str:
+        return f"{WORKSHEET_PDFS}{sheet_id}-{paper}.pdf"
 
     # ----------------------------------------------------------------------- pages
 
@@ -292,14 +346,34 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         if env.bytecode_cache is None and (compiled := cache_dir(config, "jinja")) is not None:
             compiled.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
-        worksheet = (
-            files.get_file_from_path(self.config.worksheet.page) if self.config.worksheet.page else None
-        )
-        if worksheet is not None and self._browser is not None:
-            for file in [page for page in files.documentation_pages() if page is not worksheet]:
+        first = set(self._sheet_page.values()) | {self.config.worksheet.page}
+        if self._printer.started_early:
+            for file in [page for page in files.documentation_pages() if page.src_uri not in first]:
                 files.remove(file)
                 files.append(file)
+        self._warn_without_instant(config)
         return env
+
+    def _instant(self, config: MkDocsConfig) -> bool:
+        return INSTANT in (config.theme.get("features") or [])
+
+    def _warn_without_instant(self, config: MkDocsConfig) -> None:
+        """Once: a worksheet's focus areas can be filled only from quizzes on its own page."""
+        if self._instant(config):
+            return
+        for page, calls in self.worksheet_pages.items():
+            for call in calls:
+                if not self.worksheets[call.id].focus_areas:
+                    continue
+                elsewhere = sorted(other for other in self.quiz_pages if other != page)
+                if elsewhere:
+                    log.warning(
+                        f"{self.docs_dir.name}/{page}:{call.line}: worksheet({call.id!r}): its focus areas can "
+                        f"only be filled from quizzes taken on the same page, not from {elsewhere[0]}"
+                        f"{' and others' if len(elsewhere) > 1 else ''}: add {INSTANT} to theme.features "
+                        "in mkdocs.yml (Material) so that a visit's results reach it (the page says so meanwhile)"
+                    )
+                    return
 
     @event_priority(100)  # before mkdocs-macros renders the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -308,28 +382,43 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         where = f"{self.docs_dir.name}/{page.file.src_uri}"
         source = page.file.content_string
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+        calls = self._calls(markdown, "quiz", self.quizzes, self.config.quizzes_dir, where, offset)
+        if calls:
+            self._check_macros(config, f"{where}:{calls[0].line}")
+            self.quiz_pages[page.file.src_uri] = [call.id for call in calls]
+        sheets = self._calls(
+            markdown, "worksheet", self.worksheets, self.config.worksheets_dir, where, offset
+        )
+        if sheets:
+            self._check_macros(config, f"{where}:{sheets[0].line}")
+            self.worksheet_pages[page.file.src_uri] = sheets
+            for call in sheets:
+                self._sheet_page.setdefault(call.id, page.file.src_uri)
+        return markdown
+
+    def _calls(
+        self, markdown: str, name: str, known: dict[str, Any], directory: str, where: str, offset: int
+    ) -> list[MacroCall]:
+        """A page's calls of macro ``name``, at their lines in the file; one that cannot work
+        fails with ``docs/page.md:LINE``."""
         try:
-            calls = quiz_calls(markdown)
+            calls = macro_calls(markdown, name)
         except QuizCallError as error:
             raise PluginError(f"{where}:{error.line + offset}: {error}") from None
         for call in calls:
-            if call.quiz_id not in self.quizzes:
-                known = ", ".join(self.quizzes) or "none"
+            if call.id not in known:
                 raise PluginError(
-                    f"{where}:{call.line + offset}: quiz({call.quiz_id!r}): no such quiz in "
-                    f"{self.config.quizzes_dir}/ (expected one of: {known})"
+                    f"{where}:{call.line + offset}: {name}({call.id!r}): no such {name} in "
+                    f"{directory}/ (expected one of: {', '.join(known) or 'none'})"
                 )
-        if calls:
-            self._check_macros(config, f"{where}:{calls[0].line + offset}")
-            self.quiz_pages[page.file.src_uri] = [call.quiz_id for call in calls]
-        return markdown
+        return [MacroCall(call.id, call.line + offset, call.under_level) for call in calls]
 
     def _check_macros(self, config: MkDocsConfig, where: str) -> None:
         macros = config.plugins.get("macros")
         modules = macros.config.get("modules", []) if macros is not None else []
         if "brickbybrick" not in (modules or []):
             raise PluginError(
-                f"{where}: quizzes need the macros plugin with this package's macros: "
+                f"{where}: quizzes and worksheets need the macros plugin with this package's macros: "
                 "add '- macros: {modules: [brickbybrick]}' under plugins in mkdocs.yml"
             )
 
@@ -355,6 +444,27 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             shown, words=self.words, help_panel=panel, notice=self.words.text("quiz.notice")
         )
         return self.marker(form + self._runtime_tag("div", page))
+
+    def worksheet_html(self, sheet_id: str, page: Page, config: MkDocsConfig) -> str:
+        """The worksheet as a form, with its print button and the links to its blank PDFs."""
+        call = next(call for call in self.worksheet_pages.get(page.file.src_uri, []) if call.id == sheet_id)
+        language = self.config.language or config.theme.get("language")
+        links = worksheetfile.WorksheetLinks(
+            pdfs=tuple(
+                (paper, self.site_href(self._pdf_uri(sheet_id, paper), page))
+                for paper in worksheetfile.paper_order(language)
+            ),
+            help=self.href(self.help.page, page, config) if self.help else None,
+            page=lambda target: self.href(target, page, config),
+        )
+        form = worksheetfile.render_worksheet(
+            self.worksheets[sheet_id],
+            words=self.words,
+            links=links,
+            heading_level=call.under_level + 1,
+            instant=self._instant(config),
+        )
+        return self.marker(form)
 
     def marker(self, html_text: str) -> str:
         """A block that stands for ``html_text`` in the Markdown until ``on_page_content``."""
@@ -427,8 +537,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 head += f"<script>{inline_script(SEARCH_LATER)}</script>"
             output = output.replace("</title>", "</title>" + head, 1)
         output = self._finish(output, config, page.url, page.file)
-        if self.config.worksheet.page == page.file.src_uri:
-            self._start_pdf(output, page, config)
+        self._print_worksheets(output, page, config)
         return output
 
     @event_priority(-100)
@@ -523,39 +632,42 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             "</a></div>"
         )
 
-    def _start_pdf(self, output: str, page: Page, config: MkDocsConfig) -> None:
-        """Print the worksheet in the background while the rest of the site builds."""
+    def _print_worksheets(self, output: str, page: Page, config: MkDocsConfig) -> None:
+        """Print the blank PDFs of this page's worksheets in the background while the rest of the
+        site builds: each worksheet alone, in A4 and in US Letter (the hand-written page of the
+        ``worksheet: {page: ...}`` option: the whole page, at Chromium's default size)."""
+        src = page.file.src_uri
         target = Path(page.file.abs_dest_path)
+        site = Path(config.site_dir)
+        jobs = []
+        for sheet_id in (call.id for call in self.worksheet_pages.get(src, [])):
+            if self._sheet_page.get(sheet_id) != src or sheet_id in self._printed:
+                continue
+            self._printed.add(sheet_id)
+            jobs += [
+                pdf.PrintJob(
+                    target=site / self._pdf_uri(sheet_id, name),
+                    fragment=f"#ws-{sheet_id}-{name}",
+                    paper=paper,
+                    name=f"{sheet_id}-{name}",
+                )
+                for name, paper in worksheetfile.PAPERS.items()
+            ]
+        if self.config.worksheet.page == src and src not in self._printed:
+            self._printed.add(src)
+            jobs.append(pdf.PrintJob(target.with_name(self.config.worksheet.pdf), name="page"))
+        if not jobs:
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(output, encoding="utf-8")  # MkDocs writes the same text after this hook
-        chromium = pdf.find_chromium(self.config.chromium)
-        browser, self._browser = self._browser, None
-
-        def print_and_close() -> Path | None:
-            # The build keeps the interpreter busy meanwhile; this thread needs it for a moment
-            # after each reply from Chromium: hand it over within 0.5 ms instead of 5 ms.
-            interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(interval, PRINT_SWITCH_INTERVAL_S))
-            try:
-                return pdf.build_worksheet_pdf(
-                    config,
-                    target,
-                    self.config.worksheet.pdf,
-                    chromium=chromium,
-                    browser=browser,
-                    page_text=output,
-                    sources=self._pdf_sources,
-                )
-            finally:
-                sys.setswitchinterval(interval)
-                if browser is not None:
-                    browser.close()
-
-        self._pdf = self._print_thread().submit(print_and_close)
-
-    def _print_thread(self) -> ThreadPoolExecutor:
-        self._printer = self._printer or ThreadPoolExecutor(max_workers=1, thread_name_prefix="bb-pdf")
-        return self._printer
+        self._printer.submit(
+            config,
+            target,
+            jobs,
+            chromium=pdf.find_chromium(self.config.chromium),
+            page_text=output,
+            sources=self._pdf_sources,
+        )
 
     # ----------------------------------------------------------------------- the end
 
@@ -570,24 +682,15 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             rewritten.write_text(csp.set_meta_policy(text, self.script_hashes), encoding="utf-8")
             rewritten.replace(page)  # whole: Chromium may be loading the worksheet page meanwhile
         (site_dir / "_headers").write_text(csp.headers_file(self.script_hashes), encoding="utf-8")
-        compress.precompress(site_dir, cache_dir(config, "gzip"))  # while the PDF prints
-        if self._pdf is not None:
-            self._pdf.result()  # raises the PluginError of a failed print
-            self._pdf = None
-        self._close_browser()  # started, but the worksheet page was never written
-
-    def _close_browser(self) -> None:
-        if self._tab is not None:
-            wait([self._tab])  # not while its tab opens: the thread reads Chromium's pipe meanwhile
-            self._tab = None
-        if self._browser is not None:
-            self._browser.close()
-            self._browser = None
+        compress.precompress(site_dir, cache_dir(config, "gzip"))  # while the PDFs print
+        printed = set(self._printer.finish())  # raises the PluginError of a failed print
+        for file in self._pdf_files:  # not printed (no Chromium, BB_SKIP_PDF): no empty PDF
+            target = Path(file.abs_dest_path)
+            if target not in printed:
+                target.unlink(missing_ok=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._close_browser()
+        self._printer.close()
 
     def on_shutdown(self) -> None:
-        if self._printer is not None:
-            self._printer.shutdown(wait=True)
-        self._close_browser()
+        self._printer.shutdown()

@@ -94,11 +94,15 @@ def changed(old: str, new: str) -> str:
 # --------------------------------------------------------------------------- the files
 
 
-def test_the_guides_worksheet_loads() -> None:
-    """This guide's action plan is a valid worksheet file."""
+def test_the_guides_and_the_examples_worksheets_load() -> None:
+    """This guide's action plan and the example guide's sleep plan are valid worksheet files."""
     guide = load_worksheets(ROOT / "worksheets", root=ROOT, check_page=page_checker(ROOT / "docs"))
     assert list(guide) == ["action-plan"]
     assert [s.number for s in guide["action-plan"].sections] == [None, 1, 2, 3, 4, 5, 6, 7, 8, None]
+    example = ROOT / "examples" / "sleep-basics"
+    sheets = load_worksheets(example / "worksheets", check_page=page_checker(example / "docs"))
+    assert list(sheets) == ["sleep-plan"]
+    assert sheets["sleep-plan"].focus_areas
 
 
 def test_a_sample_with_every_kind_of_section_loads(tmp_path: Path) -> None:

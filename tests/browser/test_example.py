@@ -1,8 +1,8 @@
 """The contract for a new guide: the built wheel, a fresh virtual environment, examples/sleep-basics.
 
 What a new user does: ``make dist``, ``pip install dist/brickbybrick-*.whl`` into a fresh
-environment, then ``mkdocs build`` a guide made of mkdocs.yml, docs/ and quizzes/ only (no
-npm, no file from this repository), with every network proxy pointed at a closed port.
+environment, then ``mkdocs build`` a guide made of mkdocs.yml, docs/, quizzes/ and worksheets/
+only (no npm, no file from this repository), with every network proxy pointed at a closed port.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,11 +114,13 @@ def test_wheel_carries_pyodide_and_no_guide_content(wheel: Path) -> None:
 
 
 def test_example_builds_offline_from_the_wheel_alone(example_site: tuple[str, str]) -> None:
-    """The guide has only mkdocs.yml, docs/ and quizzes/; its build needs nothing else and warns of nothing."""
-    assert sorted(path.name for path in EXAMPLE.iterdir() if path.name != "site") == [
+    """The guide has only mkdocs.yml, docs/, quizzes/ and worksheets/; its build needs nothing else
+    and warns of nothing (its worksheet is on its quiz's page: no navigation.instant needed)."""
+    assert sorted(path.name for path in EXAMPLE.iterdir() if path.name not in {"site", ".cache"}) == [
         "docs",
         "mkdocs.yml",
         "quizzes",
+        "worksheets",
     ]
     _, log = example_site
     assert "WARNING" not in log
@@ -138,3 +141,65 @@ def test_example_quiz_scores_in_chromium(page: Page, example_site: tuple[str, st
     quiz.expect_result_contains("Your results: How are your sleep habits?", "100 out of 100", "Well rested")
     expect(page.locator(".bb-quick-exit")).to_have_count(0)  # an option this guide did not turn on
     expect(page.locator("[data-quiz-help]")).to_have_count(0)
+
+
+def pdf_info(path: Path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", "A4"), ("letter", "letter")])
+def test_example_worksheet_is_printed_blank_in_both_sizes(
+    example_site: tuple[str, str], paper: str, size: str, tmp_path: Path
+) -> None:
+    """The wheel's build prints the example's worksheet alone, blank, on one page of A4 and of Letter."""
+    url, log = example_site
+    assert f"Blank worksheet PDF: worksheets/sleep-plan-{paper}.pdf" in log
+    with urllib.request.urlopen(f"{url}worksheets/sleep-plan-{paper}.pdf") as response:
+        (tmp_path / "blank.pdf").write_bytes(response.read())
+    info = pdf_info(tmp_path / "blank.pdf")
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
+    assert re.search(rf"^Page size:.*\({size}\)$", info, re.MULTILINE), info
+    text = pdf_text(tmp_path / "blank.pdf")
+    for words in ("My sleep plan", "My focus areas", "What I want to change", "Small steps", "Starting on"):
+        assert words in text
+    for screen_only in ("Habits that help", "A steady rhythm", "Print this worksheet", "Show my results"):
+        assert screen_only not in text
+    assert "take the check above on screen" in text  # the section's own print note
+
+
+def test_example_worksheet_fills_from_the_quiz_on_its_page_and_prints(
+    page: Page, example_site: tuple[str, str], tmp_path: Path
+) -> None:
+    """Without navigation.instant the worksheet says only this page's quizzes can fill it, and the
+    quiz above it does; the print button prints the worksheet alone."""
+    url, _ = example_site
+    page.goto(url + "habits/")
+    expect(page.get_by_text("Only the self-assessments you take on this page")).to_be_visible()
+    links = page.locator("#ws-sleep-plan .bb-ws-tools a[download]")
+    expect(links).to_have_text(["Blank worksheet, A4 (PDF)", "Blank worksheet, US Letter (PDF)"])
+    expect(page.get_by_role("button", name="Fill in from my lowest scores")).to_be_hidden()
+    quiz = QuizForm(page, "sleep-habits")
+    quiz.expect_ready()
+    for item in ("r1", "r2", "r4"):
+        quiz.answer(item, "Always")
+    for item in ("r3", "e1", "e2", "e3", "e4"):
+        quiz.answer(item, "Never")
+    quiz.submit.click()
+    quiz.expect_result_contains("Your results: How are your sleep habits?")
+    page.get_by_role("button", name="Fill in from my lowest scores").click()
+    focus = page.get_by_label("The habits I want to work on first")
+    expect(focus).to_have_value(re.compile(r"out of 100 in “How are your sleep habits\?”"))
+    page.evaluate("window.print = () => {}")
+    page.get_by_role("button", name="Print this worksheet").click()
+    (tmp_path / "filled.pdf").write_bytes(page.pdf(format="A4"))
+    text = pdf_text(tmp_path / "filled.pdf")
+    assert text.lstrip().startswith("My sleep plan")
+    assert focus.input_value().splitlines()[0] in " ".join(text.split())
+    assert "Habits that help" not in text
+    assert "Show my results" not in text

@@ -266,3 +266,25 @@ def test_a_spanish_guide_gets_spanish_words(tmp_path: Path) -> None:
         assert catalogue.load("es").text(key) in html
     assert html.index("tamaño carta") < html.index("A4 (PDF)")
     assert "Where to get help" not in html  # no help page: no link
+
+
+def test_the_readme_example_is_a_valid_worksheet(tmp_path: Path) -> None:
+    """The complete example under "Write a worksheet" in the README loads, every key of it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Write a worksheet") :]
+    example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert example is not None
+    sheet = load(tmp_path, example[1], name="sleep-plan")
+    assert [section.heading for section in sheet.sections] == [
+        "My focus areas",
+        "What I want to change",
+        "Our agreement",
+        "Small steps",
+        "Sleep log",
+    ]
+    assert sheet.sections[3].checklist == (
+        "Same bedtime every night, weekends included",
+        "No screens in the hour before bed",
+    )
+    assert "Admonitions work too" in sheet.intro_html
+    assert "#" not in sheet.intro_html

@@ -63,12 +63,10 @@ function markForPrint(form) {
   line.dataset.printOnly = "";
   line.textContent = t("quiz.printed", { date });
   region?.prepend(line);
+  // Every web link is followed by its full address on paper (a phone number shows as it is).
   for (const link of quiz.querySelectorAll(".bb-quiz__result a[href], .bb-help a[href]")) {
-    link.setAttribute("data-print-href", /** @type {HTMLAnchorElement} */ (link).href);
-  }
-  for (const details of quiz.querySelectorAll(".bb-help details:not([open])")) {
-    details.setAttribute("open", "");
-    details.setAttribute("data-print-opened", "");
+    const address = /** @type {HTMLAnchorElement} */ (link).href;
+    if (address.startsWith("http")) link.setAttribute("data-print-href", address);
   }
 }
 
@@ -78,10 +76,6 @@ function unmark() {
   for (const quiz of document.querySelectorAll(".bb-print-this")) quiz.classList.remove("bb-print-this");
   for (const line of document.querySelectorAll("[data-print-only]")) line.remove();
   for (const link of document.querySelectorAll("[data-print-href]")) link.removeAttribute("data-print-href");
-  for (const details of document.querySelectorAll("[data-print-opened]")) {
-    details.removeAttribute("open");
-    details.removeAttribute("data-print-opened");
-  }
   printing = null;
 }
 

@@ -243,3 +243,53 @@ def test_first_screen_on_a_phone_has_the_safety_line_and_an_emergency_number(
     assert box["y"] + box["height"] <= 740, box
     shot(page, "phone-help")
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_result_state_passes_axe_on_a_phone(browser: Browser, real_site: str, scheme: str) -> None:
+    """On a 375 x 740 phone, in both schemes: a danger result, a calm one, the help at the answer, the asking
+    clear control, with the print button hovered and the heading focused: axe finds nothing (contrast and
+    target size included)."""
+    from test_accessibility import axe_violations
+
+    context = browser.new_context(
+        base_url=real_site,
+        viewport=SCREENS["phone"],
+        has_touch=True,
+        is_mobile=True,
+        bypass_csp=True,
+        color_scheme="dark" if scheme == "dark" else "light",
+    )
+    page = context.new_page()
+    found: dict[str, object] = {}
+
+    def check(state: str) -> None:
+        page.wait_for_timeout(200)  # Material's colour transitions
+        if violations := axe_violations(page):
+            found[state] = violations
+
+    page.goto("pillars/")
+    expect(page.locator("body")).to_have_attribute(
+        "data-md-color-scheme", "slate" if scheme == "dark" else "default"
+    )
+    quiz = QuizForm(page, "safety-check")
+    quiz.expect_ready()
+    answer_calm(quiz)
+    quiz.form.locator("fieldset").first.locator("input[data-critical]").first.check()
+    check("help at the answer")
+    quiz.submit.click()
+    expect(quiz.result.locator("[data-quiz-alert]")).to_be_focused()
+    check("danger result, note focused")
+    quiz.result.get_by_role("button", name=WORDS.text("result.print")).hover()
+    check("danger result, print hovered")
+    quiz.clear_button.click()
+    check("clear asks again")
+    quiz.clear_button.click()
+    answer_calm(quiz)
+    quiz.submit.click()
+    expect(quiz.title).to_be_focused()
+    check("calm result, heading focused")
+    quiz.result.get_by_role("button", name=WORDS.text("result.print")).focus()
+    check("calm result, print focused")
+    context.close()
+    assert found == {}, found

@@ -13,6 +13,15 @@
 //                   ready | failed {error}
 //                   scored    {id, ok, result?, html?, error?}
 //                   error     {id?, error}                 a message the worker cannot take
+//
+// Inside the scorer, the worker above (the loader: downloads and checks) talks to the worker it
+// starts for Python (scorer-worker.js, pythonWorker), which answers "score" for it:
+//   loader -> Python  load    {pyodideURL, lockfile,       the checked files, as streams (an
+//                              files}                       engine file with its path)
+//                     score   {id, spec, answers}          spec as JSON text
+//   Python -> loader  loaded | failed {error}              Python and the engine are loaded and
+//                                                           the network is gone, or why not
+//                     scored  {id, ok, ...}                passed on to the page as it is
 
 export const PROTOCOL_VERSION = 3;
 
@@ -28,6 +37,12 @@ export const PROTOCOL_VERSION = 3;
  * @typedef {{v: number, type: "scored", id: number, ok: boolean, result?: any, html?: string, error?: string}} ScoredMessage
  * @typedef {{v: number, type: "error", id?: number, error: string}} ErrorMessage
  * @typedef {ProgressMessage | ReadyMessage | FailedMessage | ScoredMessage | ErrorMessage} FromWorker
+ * @typedef {{url: string, path?: string, body?: ReadableStream<Uint8Array>, sha256?: string, integrity?: string}} HandedFile
+ * @typedef {{v: number, type: "load", pyodideURL: string, lockfile: string, files: HandedFile[]}} LoadMessage
+ * @typedef {{v: number, type: "score", id: number, spec: string, answers: Record<string, string | null>}} PythonScoreMessage
+ * @typedef {LoadMessage | PythonScoreMessage} ToPython
+ * @typedef {{v: number, type: "loaded"}} LoadedMessage
+ * @typedef {LoadedMessage | FailedMessage | ScoredMessage | ErrorMessage} FromPython
  */
 
 /**

@@ -63,6 +63,7 @@ build: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests benchmarks examples
+	node_modules/.bin/tsc -p tsconfig.json
 
 typecheck: setup
 	$(BIN)/mypy

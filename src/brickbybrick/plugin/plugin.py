@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from brickbybrick import catalogue, engine, helpfile, render, worksheetfile
+from brickbybrick import catalogue, contract, engine, helpfile, render, worksheetfile
 from brickbybrick.plugin import compress, csp, guard, livereload, pdf, trusted
 from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import MacroCall, PageChecker, QuizCallError, macro_calls, page_checker
@@ -479,7 +479,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         files = html.escape(json.dumps(self.runtime.files, separators=(",", ":")))
         attrs = (
             f'data-pyodide="{html.escape(pyodide)}" data-engine="{html.escape(engine_dir)}" '
-            f'data-lockfile="{html.escape(self.runtime.lockfile)}" data-files="{files}"'
+            f'data-lockfile="{html.escape(self.runtime.lockfile)}" data-files="{files}" '
+            f'data-protocol="{contract.PROTOCOL_VERSION}"'
         )
         if tag == "meta":
             return f'<meta name="bb-runtime" content="scorer" {attrs}>'

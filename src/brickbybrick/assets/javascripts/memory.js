@@ -1,3 +1,4 @@
+// @ts-check
 // Material keeps its settings (the colour-scheme choice among them) with __md_get/__md_set in the
 // browser's web storage, and writes the palette on every page load. A guide built
 // with this plugin keeps nothing on the device: the same two functions, holding values in

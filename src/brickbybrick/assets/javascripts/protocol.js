@@ -52,7 +52,7 @@ export const PROTOCOL_VERSION = 3;
  * @param {T} fields
  */
 export function message(type, fields) {
-  return { v: PROTOCOL_VERSION, type, ...fields };
+  return Object.assign({ v: PROTOCOL_VERSION, type }, fields);
 }
 
 /**

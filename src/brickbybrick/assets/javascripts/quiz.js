@@ -1,8 +1,9 @@
+// @ts-check
 // Wires quiz forms to the in-browser scorer. Python owns meaning (scores, bands, the
 // result's HTML); this module only moves messages and focus. One worker per visit: it is
 // created on the first page with a quiz and survives navigation.instant page changes.
 import { t } from "./messages.js";
-import { message, problemWith } from "./protocol.js";
+import { PROTOCOL_VERSION, message, problemWith } from "./protocol.js";
 import { announce, bringIntoView, resultShown } from "./result.js";
 
 // The scorer gives up on a download only when nothing has arrived for this long (a slow phone
@@ -192,7 +193,14 @@ function createScorer(runtime) {
       pending.set(id, { resolve, reject, timeout });
       worker.postMessage(message("score", { id, quiz, answers }));
     });
-  start();
+  // The build writes the protocol version it was made for: a page from another version is
+  // never misread (it says scoring is unavailable instead).
+  if (Number(runtime.dataset.protocol) === PROTOCOL_VERSION) {
+    start();
+  } else {
+    self.status = "unavailable";
+    self.error = `this page was built for scorer protocol ${runtime.dataset.protocol}`;
+  }
   return self;
 }
 

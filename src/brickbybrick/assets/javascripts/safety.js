@@ -1,3 +1,4 @@
+// @ts-check
 // Safety on every page: the quick exit (click, or Shift pressed 3 times) and forgetting
 // answers whenever the page is hidden or comes back from the back/forward cache.
 import { t } from "./messages.js";
@@ -5,6 +6,7 @@ import { t } from "./messages.js";
 const SHIFT_PRESSES = 3;
 const SHIFT_WINDOW_MS = 5000;
 
+/** @returns {HTMLElement | null} */
 function exitControl() {
   return document.querySelector("[data-quick-exit]");
 }
@@ -17,7 +19,7 @@ export function forgetAnswers() {
 
 export function quickExit() {
   const control = exitControl();
-  const target = (control && (control.dataset.href || control.href)) || "about:blank";
+  const target = (control && (control.dataset.href || /** @type {HTMLAnchorElement} */ (control).href)) || "about:blank";
   document.documentElement.classList.add("bb-exiting"); // blanks the page at once (CSS)
   document.title = "";
   forgetAnswers();
@@ -109,7 +111,7 @@ function asButton(link) {
 // Form fields come switched off from the build (without JavaScript nothing could clear them
 // before Back shows the page again); with this module running, they can be used.
 function switchFieldsOn() {
-  for (const field of document.querySelectorAll("[data-bb-off]")) {
+  for (const field of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("[data-bb-off]"))) {
     field.disabled = false;
     field.removeAttribute("data-bb-off");
   }

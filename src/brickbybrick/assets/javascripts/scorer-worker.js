@@ -68,7 +68,7 @@ function downloadChecked(url, name, sha256, count) {
         if (held) out.enqueue(held);
         held = value;
       }
-      if ((await sha256Hex(await new Blob(chunks).arrayBuffer())) !== sha256) {
+      if ((await sha256Hex(await new Blob(/** @type {BlobPart[]} */ (chunks)).arrayBuffer())) !== sha256) {
         throw new Error(`${name} is not the file this site was built with (sha256 differs)`);
       }
     } catch (error) {

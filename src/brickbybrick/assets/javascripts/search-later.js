@@ -1,3 +1,4 @@
+// @ts-check
 // Inlined into the <head> of a page with a quiz, before the theme's bundle (not a file: a script
 // file there would hold up the page's first paint). Material builds its search index in a worker
 // as the page loads; on such a page that takes CPU the scorer needs to start. So its search
@@ -17,7 +18,7 @@
     start.forEach((create) => create());
   }
 
-  window.Worker = class extends EventTarget {
+  window.Worker = /** @type {typeof Worker} */ (/** @type {unknown} */ (class extends EventTarget {
     constructor(url, options) {
       if (waiting === null || !SEARCH_WORKER.test(new URL(url, location.href).pathname)) {
         return new NativeWorker(url, options);
@@ -39,9 +40,9 @@
         queued.splice(0).forEach((data) => worker.postMessage(data));
       });
     }
-  };
+  }));
 
   document.addEventListener("bb:scorer-settled", release, { once: true });
-  document.addEventListener("focusin", (event) => event.target.closest?.(".md-search") && release());
-  document.addEventListener("change", (event) => event.target.id === "__search" && release());
+  document.addEventListener("focusin", (event) => /** @type {Element} */ (event.target).closest?.(".md-search") && release());
+  document.addEventListener("change", (event) => /** @type {Element} */ (event.target).id === "__search" && release());
 })();

@@ -1,3 +1,4 @@
+// @ts-check
 // Worksheets ({{ worksheet("id") }}): gets typed text onto paper, prints one worksheet alone, and
 // fills "My focus areas" from this visit's self-assessment results. The markup and its data-ws-*
 // hooks are written by the build (worksheetfile.py, HOOKS), never by hand. The scores come from
@@ -142,7 +143,7 @@ function onPage() {
   if (sheets.length) {
     for (const region of document.querySelectorAll("[data-quiz-result]")) results.observe(region, { childList: true });
   }
-  for (const button of document.querySelectorAll("[data-ws-print]")) {
+  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("[data-ws-print]"))) {
     if (button.dataset.bound) continue;
     button.dataset.bound = "true";
     button.hidden = false;

@@ -138,7 +138,8 @@ def test_form_has_submit_button_result_and_one_announcement_region() -> None:
     page = render(SAMPLE)
     assert len(page.find("button", type="submit")) == 1
     (result,) = [element for element in page.elements if "data-quiz-result" in element.attrs]
-    assert "role" not in result.attrs and "aria-live" not in result.attrs
+    assert "role" not in result.attrs
+    assert "aria-live" not in result.attrs
     assert result.attrs["tabindex"] == "-1"
     (announce,) = [element for element in page.elements if "data-quiz-announce" in element.attrs]
     assert announce.attrs["aria-live"] == "polite"

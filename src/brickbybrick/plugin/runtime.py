@@ -169,7 +169,10 @@ class Runtime:
         # The engine's files, named "engine:<path under site-packages>", are fetched in
         # parallel with Pyodide's and checked the same way.
         for name, data in self.engine.items():
-            listed[f"{contract.ENGINE_PREFIX}{name}"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            listed[f"{contract.ENGINE_PREFIX}{name}"] = {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            }
         return listed
 
     def install(self, site_dir: Path) -> None:

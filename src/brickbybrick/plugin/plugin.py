@@ -369,7 +369,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 if elsewhere:
                     log.warning(
                         f"{self.docs_dir.name}/{page}:{call.line}: worksheet({call.id!r}): its focus areas can "
-                        f"only be filled from quizzes taken on the same page, not from {elsewhere[0]}"
+                        f"only be filled from quizzes taken on the same page, not from {self.docs_dir.name}/{elsewhere[0]}"
                         f"{' and others' if len(elsewhere) > 1 else ''}: add {INSTANT} to theme.features "
                         "in mkdocs.yml (Material) so that a visit's results reach it (the page says so meanwhile)"
                     )
@@ -447,7 +447,8 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
 
     def worksheet_html(self, sheet_id: str, page: Page, config: MkDocsConfig) -> str:
         """The worksheet as a form, with its print button and the links to its blank PDFs."""
-        call = next(call for call in self.worksheet_pages.get(page.file.src_uri, []) if call.id == sheet_id)
+        calls = self.worksheet_pages.get(page.file.src_uri, [])
+        level = next((call.under_level for call in calls if call.id == sheet_id), 1)
         language = self.config.language or config.theme.get("language")
         links = worksheetfile.WorksheetLinks(
             pdfs=tuple(
@@ -461,7 +462,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             self.worksheets[sheet_id],
             words=self.words,
             links=links,
-            heading_level=call.under_level + 1,
+            heading_level=level + 1,
             instant=self._instant(config),
         )
         return self.marker(form)

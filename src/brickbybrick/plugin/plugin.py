@@ -384,13 +384,13 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
         calls = self._calls(markdown, "quiz", self.quizzes, self.config.quizzes_dir, where, offset)
         if calls:
-            self._check_macros(config, f"{where}:{calls[0].line}")
+            self._check_macros(config, f"{where}:{calls[0].line}", "quizzes")
             self.quiz_pages[page.file.src_uri] = [call.id for call in calls]
         sheets = self._calls(
             markdown, "worksheet", self.worksheets, self.config.worksheets_dir, where, offset
         )
         if sheets:
-            self._check_macros(config, f"{where}:{sheets[0].line}")
+            self._check_macros(config, f"{where}:{sheets[0].line}", "worksheets")
             self.worksheet_pages[page.file.src_uri] = sheets
             for call in sheets:
                 self._sheet_page.setdefault(call.id, page.file.src_uri)
@@ -413,12 +413,12 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 )
         return [MacroCall(call.id, call.line + offset, call.under_level) for call in calls]
 
-    def _check_macros(self, config: MkDocsConfig, where: str) -> None:
+    def _check_macros(self, config: MkDocsConfig, where: str, what: str) -> None:
         macros = config.plugins.get("macros")
         modules = macros.config.get("modules", []) if macros is not None else []
         if "brickbybrick" not in (modules or []):
             raise PluginError(
-                f"{where}: quizzes and worksheets need the macros plugin with this package's macros: "
+                f"{where}: {what} need the macros plugin with this package's macros: "
                 "add '- macros: {modules: [brickbybrick]}' under plugins in mkdocs.yml"
             )
 

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -566,6 +566,7 @@ class WorksheetPrinter:
         """Wait for every PDF (the first failure raises) and stop Chromium; the PDFs written."""
         jobs, self._jobs = self._jobs, []
         try:
+            wait(jobs)  # all of them, before Chromium stops: a failure may come before the rest
             return [pdf for job in jobs for pdf in job.result()]
         finally:
             self.close()

@@ -7,6 +7,7 @@ reads at Flesch-Kincaid grade 7 or below. The method is in ``tests/readability.p
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,16 +21,26 @@ MAX_GRADE = 7.0
 MAX_WORDS = 20
 
 
+def english(guide: Path) -> bool:
+    """Whether a guide is written in English (the grade formula is English's): by its mkdocs.yml."""
+    config = (guide / "mkdocs.yml").read_text(encoding="utf-8")
+    match = re.search(r"^\s+language:\s*([a-z]+)", config, re.MULTILINE)
+    return match is None or match.group(1) == "en"
+
+
+GUIDES = [guide for guide in [ROOT, *sorted(ROOT.glob("examples/*"))] if english(guide)]
+
+
 def critical_texts() -> list[object]:
     cases: list[object] = []
-    for path in sorted([*ROOT.glob("quizzes/*.yml"), *ROOT.glob("examples/*/quizzes/*.yml")]):
+    for path in sorted(path for guide in GUIDES for path in guide.glob("quizzes/*.yml")):
         quiz = yaml.safe_load(path.read_text(encoding="utf-8"))
         name = str(path.relative_to(ROOT))
         scopes = [(f"subscales.{sub['id']}", sub) for sub in quiz.get("subscales", [])]
         for where, scope in [*scopes, ("overall", quiz["overall"])]:
             if "if_critical" in scope:
                 cases.append(pytest.param(scope["if_critical"]["feedback"], id=f"{name}:{where}.if_critical"))
-    for path in sorted([*ROOT.glob("help.yml"), *ROOT.glob("examples/*/help.yml")]):
+    for path in sorted(path for guide in GUIDES for path in guide.glob("help.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         name = str(path.relative_to(ROOT))
         for panel_id, panel in data.get("panels", {}).items():

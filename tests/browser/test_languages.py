@@ -89,6 +89,9 @@ def test_every_plugin_word_is_in_the_guide_language(site: tuple[str, str], page:
     seen.append(visible_words(page))
     # An incomplete form: the missing-answers message.
     form.locator("[data-quiz-reset]").click()
+    expect(form.locator("[data-quiz-reset]")).to_have_text(words.text("quiz.reset_confirm"))
+    seen.append(visible_words(page))
+    form.locator("[data-quiz-reset]").click()  # clearing asks for a second press
     form.locator("fieldset").first.locator("input[type=radio]").first.check()
     form.locator("[data-quiz-submit]").click()
     expect(form.locator(".bb-result__missing")).to_be_visible()

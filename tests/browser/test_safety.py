@@ -350,7 +350,13 @@ def test_scorer_worker_is_confined_by_the_page_policy_on_any_host(
             page.goto(url + "builders/")
             quiz = QuizForm(page, "trust-builders")
             quiz.expect_ready()
-            (scorer,) = [worker for worker in page.workers if worker.url.startswith("blob:")]
+            # Two workers: the loader (downloads and checks) and Python's, which has no network at all.
+            scorers = [worker for worker in page.workers if worker.url.startswith("blob:")]
+            names = [worker.evaluate("self.name") for worker in scorers]
+            assert sorted(names) == ["", "brickbybrick-python"]
+            scorer = scorers[names.index("")]
+            python = scorers[names.index("brickbybrick-python")]
+            assert python.evaluate("[typeof fetch, typeof postMessage]") == ["undefined", "undefined"]
             fetched = scorer.evaluate(
                 "url => fetch(url).then(() => 'arrived', (error) => 'refused: ' + error.name)", other
             )

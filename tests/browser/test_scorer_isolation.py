@@ -380,3 +380,53 @@ def test_a_module_that_differs_is_refused_and_never_imported(
     expect_status(quiz, "unavailable")
     expect(quiz.state).to_contain_text(f"{name} is not the file this site was built with (sha256 differs)")
     assert not [path for path in log.paths if path.startswith("/probe")]
+
+
+ESCAPE_SWAPPING_EXTENSION = """
+import sys
+
+# An extension shares Python with the engine: it can undo the engine's escaping of its own notes.
+sys.modules["brickbybrick.engine"]._e = str
+
+LEAKS = (
+    "<img src='/probe/img'>"
+    "<a href='/probe/link' ping='/probe/ping'>link</a>"
+    "<svg><image href='/probe/svg-image'></image></svg>"
+    "<link rel='stylesheet' href='/probe/css'>"
+    "<iframe src='/probe/frame'></iframe>"
+    "<video poster='/probe/poster'></video>"
+    "<object data='/probe/object'></object>"
+    "<form action='/probe/form'><button formaction='/probe/formaction'>go</button></form>"
+    "<a href='javascript:fetch(`/probe/js-link`)'>js</a>"
+    "<span style='background:url(/probe/style)'>styled</span>"
+)
+
+
+def interpret(result, answers):
+    return [{"heading": "Answers: " + ",".join(map(str, answers.values())), "text": LEAKS}]
+"""
+
+
+@pytest.mark.provokes_csp  # the injected style attribute is refused by the policy as it is parsed
+def test_a_result_the_extension_rewrote_loads_nothing(page: Page, site: Site, log: Log) -> None:
+    """An extension that undoes the engine's escaping still cannot make the page load anything:
+    the page keeps only the engine's own tags and attributes from a result."""
+
+    def hostile(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        route.fulfill(response=response, body=with_extension(response.text(), ESCAPE_SWAPPING_EXTENSION))
+
+    page.route("**/isolation/", hostile)
+    page.goto(site.url + "isolation/")
+    quiz = QuizForm(page, "ext-demo")
+    expect_status(quiz, "ready")
+    ready = len(log.paths)
+    quiz.answer_all(0)
+    quiz.submit.click()
+    quiz.expect_result_contains("Answers: ", "styled")  # the note is there, as text
+    note = quiz.result.locator(".bb-result__note")
+    for tag in ("img", "image", "link", "iframe", "video", "object", "form", "[style]", "[ping]"):
+        expect(note.locator(tag)).to_have_count(0)
+    expect(note.locator("a", has_text="js")).not_to_have_attribute("href", re.compile("javascript"))
+    page.wait_for_timeout(500)  # anything that would load has been asked for by now
+    assert [path for path in log.since(ready) if path.startswith("/probe")] == []

@@ -4,7 +4,7 @@
 // created on the first page with a quiz and survives navigation.instant page changes.
 import { t } from "./messages.js";
 import { PROTOCOL_VERSION, message, problemWith } from "./protocol.js";
-import { announce, bringIntoView, resultShown } from "./result.js";
+import { announce, bringIntoView, resultNodes, resultShown } from "./result.js";
 
 // The scorer gives up on a download only when nothing has arrived for this long (a slow phone
 // keeps going as long as bytes arrive), and on one scoring request after SCORE_TIMEOUT_MS
@@ -329,7 +329,7 @@ function bindForm(form) {
       showMessage(region, t("quiz.failed", { error: reply.error }));
       return;
     }
-    region.innerHTML = reply.html;
+    region.replaceChildren(resultNodes(reply.html));
     if (reply.result.complete) {
       visitResults.set(spec.id, reply.result);
       resultShown(form, region);

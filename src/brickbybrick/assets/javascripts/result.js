@@ -10,6 +10,51 @@ let printing = null;
 /** @type {HTMLFormElement | null} */
 let lastShown = null;
 
+// The result's HTML comes from the scorer, where a quiz's extension runs in the same Python as
+// the engine's escaping: it could change it. So the page keeps only what the engine writes (these
+// tags and attributes, links a person follows) and drops anything that could load or run.
+const TAGS = new Set(["div", "p", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "span", "br", "code", "button", "svg", "rect"]);
+const ATTRIBUTES = new Set([
+  "class", "href", "hidden", "type", "tabindex", "data-quiz-alert", "data-quiz-print", "data-quiz-result-for",
+  "viewbox", "preserveaspectratio", "aria-hidden", "focusable", "x", "y", "width", "height",
+]);
+const LINK_SCHEMES = new Set(["http:", "https:", "mailto:", "tel:", "sms:"]);
+
+/** @param {string} href */
+function safeLink(href) {
+  try {
+    const url = new URL(href, location.href);
+    return LINK_SCHEMES.has(url.protocol) || url.protocol === location.protocol;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The scorer's result HTML as inert nodes holding only the engine's tags and attributes.
+ * @param {string} html
+ * @returns {DocumentFragment}
+ */
+export function resultNodes(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html; // inert: nothing in a template loads or runs
+  const walk = (/** @type {Element | DocumentFragment} */ parent) => {
+    for (const element of [...parent.children]) {
+      if (!TAGS.has(element.localName)) {
+        element.remove();
+        continue;
+      }
+      for (const { name, value } of [...element.attributes]) {
+        const keep = ATTRIBUTES.has(name.toLowerCase()) && (name !== "href" || safeLink(value));
+        if (!keep) element.removeAttribute(name);
+      }
+      walk(element);
+    }
+  };
+  walk(template.content);
+  return template.content;
+}
+
 /** @param {HTMLFormElement} form @param {string} text */
 export function announce(form, text) {
   const region = form.querySelector("[data-quiz-announce]");
@@ -87,6 +132,8 @@ export function printResult(form) {
 
 // The page's own print (Ctrl+P) after a result prints that result alone too.
 addEventListener("beforeprint", () => {
+  // A worksheet printing itself (its own button) is not a result's print.
+  if (document.documentElement.classList.contains("bb-ws-printing")) return;
   if (printing || !lastShown?.isConnected) return;
   if (!lastShown.querySelector("[data-quiz-result] .bb-result__title")) return;
   markForPrint(lastShown);

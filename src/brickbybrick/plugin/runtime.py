@@ -160,18 +160,25 @@ class Runtime:
 
     @cached_property  # written into every quiz page: worked out once per build
     def files(self) -> dict[str, dict[str, str | int]]:
-        """Every file the scorer loads, with its sha256 (checked in the worker) and its size
-        (for the progress a reader sees)."""
-        listed: dict[str, dict[str, str | int]] = {
-            name: {"sha256": self.pyodide_sha256[name], "bytes": (PYODIDE_DIR / name).stat().st_size}
-            for name in PYODIDE_FILES[:-1]
-        }
+        """Every file the scorer loads, with its sha256 (checked in the worker), its size, and the
+        bytes it takes on the wire (``sent``: its gzip copy's size; the progress a reader sees
+        counts these, not the bigger unpacked sizes)."""
+        listed: dict[str, dict[str, str | int]] = {}
+        for name in PYODIDE_FILES[:-1]:
+            size = (PYODIDE_DIR / name).stat().st_size
+            packed = PYODIDE_DIR / f"{name}.gz"
+            listed[name] = {
+                "sha256": self.pyodide_sha256[name],
+                "bytes": size,
+                "sent": min(size, packed.stat().st_size) if packed.is_file() else size,
+            }
         # The engine's files, named "engine:<path under site-packages>", are fetched in
         # parallel with Pyodide's and checked the same way.
         for name, data in self.engine.items():
             listed[f"{contract.ENGINE_PREFIX}{name}"] = {
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "bytes": len(data),
+                "sent": len(data),
             }
         return listed
 

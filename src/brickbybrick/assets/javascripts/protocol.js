@@ -26,7 +26,7 @@
 export const PROTOCOL_VERSION = 3;
 
 /**
- * @typedef {{v: number, type: "init", pyodideURL: string, engineURL: string, lockfile: string, files: Record<string, {sha256: string, bytes: number}>}} InitMessage
+ * @typedef {{v: number, type: "init", pyodideURL: string, engineURL: string, lockfile: string, files: Record<string, {sha256: string, bytes: number, sent: number}>}} InitMessage
  * @typedef {{v: number, type: "start"}} StartMessage
  * @typedef {{v: number, type: "register", quiz: string, spec: object}} RegisterMessage
  * @typedef {{v: number, type: "score", id: number, quiz: string, answers: Record<string, string | null>}} ScoreMessage

@@ -96,13 +96,16 @@ function downloadChecked(url, name, sha256, count) {
  * for Python's worker.
  * @param {string} pyodideURL
  * @param {string} engineURL
- * @param {Record<string, {sha256: string, bytes: number}>} files
+ * @param {Record<string, {sha256: string, bytes: number, sent?: number}>} files
  */
 async function startChecked(pyodideURL, engineURL, files) {
   // "engine:<path>" is an engine file in the engine's folder; any other name is one of Pyodide's.
   const urlOf = (/** @type {string} */ key) =>
     key.startsWith("engine:") ? new URL(key.slice("engine:".length), engineURL).href : pyodideURL + key;
-  const total = Object.values(files).reduce((sum, file) => sum + file.bytes, 0);
+  // Progress counts the bytes that travel (each file's compressed size, `sent`): its unpacked
+  // size would tell a reader on metered data about four times what they actually download.
+  const sent = (/** @type {{bytes: number, sent?: number}} */ file) => file.sent ?? file.bytes;
+  const total = Object.values(files).reduce((sum, file) => sum + sent(file), 0);
   let received = 0;
   let reportedAt = 0;
   const report = (/** @type {boolean} */ always) => {
@@ -120,18 +123,21 @@ async function startChecked(pyodideURL, engineURL, files) {
   /** @type {Map<string, Promise<ArrayBuffer>>} */ const modules = new Map();
   /** @type {HandedFile[]} */ const handed = [];
   await Promise.all(
-    Object.entries(files).map(async ([key, { sha256, bytes }]) => {
+    Object.entries(files).map(async ([key, file]) => {
+      const { sha256 } = file;
+      const share = sent(file) / Math.max(file.bytes, 1); // unpacked bytes -> bytes on the wire
+      const countSent = (/** @type {number} */ unpacked) => count(unpacked * share);
       const url = new URL(urlOf(key)).href;
       const path = key.startsWith("engine:") ? key.slice("engine:".length) : undefined;
       // The wasm is read by Python's worker, from the cache, checked as it reads it: here only
       // whether it is held (reading and hashing 9.6 MB twice would delay every later visit).
       const cached = await fromCache(url, key.endsWith(".wasm") ? undefined : sha256);
-      if (cached) count(bytes);
+      if (cached) count(sent(file));
       if (key.endsWith(".mjs")) {
         // Imported from blob: URLs of exactly these bytes, read once they are checked.
         if (cached) modules.set(key, cached.arrayBuffer());
         else {
-          const { body, checked } = downloadChecked(url, key, sha256, count);
+          const { body, checked } = downloadChecked(url, key, sha256, countSent);
           modules.set(key, new Response(body).arrayBuffer());
           checks.push(checked);
         }
@@ -141,7 +147,7 @@ async function startChecked(pyodideURL, engineURL, files) {
       } else if (cached) {
         handed.push({ url, path, body: cached.body ?? undefined });
       } else {
-        const { body, checked } = downloadChecked(url, path ?? key, sha256, count);
+        const { body, checked } = downloadChecked(url, path ?? key, sha256, countSent);
         handed.push({ url, path, body });
         checks.push(checked);
       }

@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from brickbybrick import catalogue, contract, engine, helpfile, render, worksheetfile
+from brickbybrick import catalogue, contract, engine, helpfile, render, translation, worksheetfile
 from brickbybrick.plugin import compress, csp, guard, livereload, pdf, trusted
 from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import MacroCall, PageChecker, QuizCallError, macro_calls, page_checker
@@ -257,7 +257,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 f"{self._relative(stray)}: only .yml quiz files are read: rename it to {stray.stem}.yml"
             )
         try:
-            return load_quizzes(
+            quizzes = load_quizzes(
                 directory,
                 root=self.root,
                 check_page=checker,
@@ -266,8 +266,33 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 available_modules=scorer_modules(),
                 messages=self.words.subset(catalogue.ENGINE_PREFIXES),
             )
+            return self._translated(quizzes, directory / self.words.language, checker)
         except QuizError as error:
             raise PluginError(str(error)) from None
+
+    def _translated(
+        self, quizzes: dict[str, engine.Spec], translations: Path, checker: PageChecker
+    ) -> dict[str, engine.Spec]:
+        """A guide in another language: every quiz's texts from ``quizzes/<language>/<id>.yml``
+        (structure, keys and danger rules stay the quiz file's). Without that folder, as written."""
+        if self.words.language == catalogue.BASE or not translations.is_dir():
+            return quizzes
+        for stray in sorted(path for path in translations.glob("*.yml") if path.stem not in quizzes):
+            raise PluginError(
+                f"{self._relative(stray)}: translates no quiz (expected one of: {', '.join(quizzes)})"
+            )
+        translated = {}
+        for quiz_id, spec in quizzes.items():
+            path = translations / f"{quiz_id}.yml"
+            if not path.is_file():
+                raise PluginError(
+                    f"{self._relative(path)}: missing: every quiz of {self.config.quizzes_dir}/ needs its "
+                    f"{self.words.language} texts here (or remove the folder to build the quizzes as written)"
+                )
+            translated[quiz_id] = translation.load_translation(
+                path, spec, display_name=self._relative(path), check_page=checker
+            )
+        return translated
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

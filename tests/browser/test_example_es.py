@@ -4,7 +4,9 @@ A guide whose ``theme.language`` is ``es`` gets every word the plugin writes fro
 Spanish catalogue, with nothing to set. The guide is built as test_example.py builds the English
 one (the session's wheel in a fresh virtual environment, every proxy at a closed port, ``mkdocs
 build --strict``), then one reader answers its daytime-sleepiness quiz in Chromium, once with a
-whole score and once with its critical answer, and follows the help link.
+whole score and once with its critical answer, and follows the help link. Its worksheet, "Mi plan
+de sueño", is printed blank in Spanish on A4 and US Letter (A4 linked first: ``es`` names no
+region), and fills its focus areas from the habits quiz on its own page.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ import pytest
 import test_example as example
 from playwright.sync_api import Locator, Page, expect
 from quizpage import READY_TIMEOUT_MS
-from test_example import wheel  # noqa: F401 - the session's wheel, built once for every file
+from test_example import (
+    pdf_info,
+    pdf_text,
+    wheel,  # noqa: F401 - the session's wheel, built once for every file
+)
 from test_languages import fragments
 
 from brickbybrick import catalogue
@@ -72,14 +78,16 @@ def english_in(text: str) -> list[str]:
 
 
 def test_spanish_example_builds_with_no_english_plugin_word(spanish_site: tuple[str, str, Path]) -> None:
-    """A guide is mkdocs.yml, docs/, quizzes/ and help.yml; its strict build warns of nothing (no
-    message fell back to English), and no built page holds an English message of the plugin."""
+    """A guide is mkdocs.yml, docs/, quizzes/, worksheets/ and help.yml; its strict build warns of
+    nothing (no message fell back to English), and no built page holds an English message of the
+    plugin."""
     _, log, site = spanish_site
     assert sorted(path.name for path in GUIDE.iterdir() if path.name not in {"site", ".cache"}) == [
         "docs",
         "help.yml",
         "mkdocs.yml",
         "quizzes",
+        "worksheets",
     ]
     assert "WARNING" not in log
     pages = sorted(site.rglob("*.html"))
@@ -92,6 +100,32 @@ def test_spanish_example_builds_with_no_english_plugin_word(spanish_site: tuple[
     ]
     leaks = {str(page.relative_to(site)): english_in(page.read_text(encoding="utf-8")) for page in pages}
     assert {page: found for page, found in leaks.items() if found} == {}
+
+
+def test_spanish_example_prints_its_worksheet_blank(spanish_site: tuple[str, str, Path]) -> None:
+    """The build prints "Mi plan de sueño" blank on A4 and on US Letter, at most two pages each,
+    with the worksheet's Spanish words and no English message of the plugin; the guide's home
+    page links both."""
+    _, log, site = spanish_site
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for paper, size in (("a4", "A4"), ("letter", "letter")):
+        assert f"Blank worksheet PDF: worksheets/plan-de-sueno-{paper}.pdf" in log
+        pdf = site / "worksheets" / f"plan-de-sueno-{paper}.pdf"
+        assert pdf.is_file()
+        assert f'href="worksheets/plan-de-sueno-{paper}.pdf"' in home
+        info = pdf_info(pdf)
+        pages = re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)
+        assert pages is not None, info
+        assert 1 <= int(pages[1]) <= 2, info
+        assert re.search(rf"^Page size:.*\({size}\)$", info, re.MULTILINE), info
+        text = " ".join(pdf_text(pdf).split())
+        for words in ("Mi plan de sueño", "Por dónde empiezo", "Los hábitos que quiero mejorar primero",
+                      "Qué quiero cambiar", "Pasos pequeños", "Dejo el teléfono fuera de la cama",
+                      "Empiezo el"):  # fmt: skip
+            assert words in text, (paper, words)
+        for screen_only in ("Un ritmo estable", "Imprimir esta hoja", "Ver mis resultados", "Hoja en blanco"):
+            assert screen_only not in text, (paper, screen_only)
+        assert english_in(text) == [], paper
 
 
 def plugin_words(page: Page) -> str:
@@ -121,7 +155,7 @@ def test_spanish_example_scores_in_chromium(page: Page, spanish_site: tuple[str,
     expect(state).to_have_text(SPANISH.text("quiz.ready"))
     exit_region = page.locator(".bb-quick-exit")
     expect(exit_region).to_have_attribute("aria-label", "Salida rápida")
-    expect(exit_region).to_contain_text("Salir de esta página (o pulsa Mayús 3 veces)")
+    expect(exit_region).to_contain_text(SPANISH.text("page.exit.label") + SPANISH.text("page.exit.hint"))
     help_panel = form.locator("[data-quiz-help]")
     result = form.locator("[data-quiz-result]")
     submit = form.get_by_role("button", name=SPANISH.text("quiz.submit"))
@@ -164,3 +198,36 @@ def test_spanish_example_scores_in_chromium(page: Page, spanish_site: tuple[str,
     expect(page).to_have_url(url + "ayuda/")
     expect(page.locator(".bb-helplines").get_by_role("link", name="112")).to_have_attribute("href", "tel:112")
     expect(page.locator(".bb-helplines")).to_contain_text("Llama al 112")
+
+
+def test_spanish_example_worksheet_fills_from_the_habits_quiz(
+    page: Page, spanish_site: tuple[str, str, Path]
+) -> None:
+    """On the habits page the worksheet links its blank PDFs, A4 first; the quiz above it fills its
+    focus areas with Spanish lines, the lowest score first."""
+    url, _, _ = spanish_site
+    page.goto(url + "habitos/")
+    sheet = page.locator("#ws-plan-de-sueno")
+    expect(sheet.locator(".bb-ws-tools a[download]")).to_have_text(
+        [SPANISH.text("worksheet.download_a4"), SPANISH.text("worksheet.download_letter")]
+    )
+    fill = sheet.get_by_role("button", name=SPANISH.text("worksheet.fill"))
+    expect(fill).to_be_hidden()
+    form = page.locator("form[data-quiz='habitos-de-sueno']")
+    expect(form.locator("[data-quiz-state]")).to_have_attribute(
+        "data-status", "ready", timeout=READY_TIMEOUT_MS
+    )
+
+    # Un ritmo estable: 12 of 12 (100); la hora antes de dormir: 2 + 1 + 1 + 2 of 12 (50).
+    answer(form, {"r1": "Siempre", "r2": "Siempre", "r3": "Nunca", "r4": "Siempre",
+                  "n1": "A veces", "n2": "A menudo", "n3": "A veces", "n4": "A veces"})  # fmt: skip
+    form.get_by_role("button", name=SPANISH.text("quiz.submit")).click()
+    expect(form.locator("[data-quiz-result]")).to_contain_text("50 de 100")
+    fill.click()
+    focus = sheet.get_by_label("Los hábitos que quiero mejorar primero")
+    expect(focus).to_have_value(
+        re.compile(r"^La hora antes de dormir: 50 de 100 en «¿Cómo son tus hábitos de sueño\?»\n")
+    )
+    words = "\n".join([sheet.inner_text(), *sheet.locator("[aria-label]").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('aria-label'))")])  # fmt: skip
+    assert english_in(words) == []

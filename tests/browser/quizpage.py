@@ -88,6 +88,7 @@ class QuizForm:
 
     def expect_result_focused(self) -> None:
         """The reader was taken to the result: its danger note, or else its heading, has focus."""
+        expect(self.title.or_(self.result.locator(".bb-result__missing")).first).to_be_visible()
         alert = self.result.locator("[data-quiz-alert]")
         target = alert if alert.count() else self.title
         expect(target).to_be_focused()

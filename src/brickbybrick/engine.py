@@ -43,10 +43,12 @@ from typing import Any, Literal, NotRequired, TypedDict
 __all__ = [
     "DEFAULT_SCORING",
     "EngineError",
+    "format_number",
     "hundredths",
     "is_critical",
     "item_score",
     "message",
+    "pattern_threshold",
     "percent",
     "plural",
     "render_result_html",
@@ -340,7 +342,7 @@ def _fixed(text: str, messages: Mapping[str, str]) -> str:
     )
 
 
-def _number(value: float, messages: Mapping[str, str]) -> str:
+def format_number(value: float, messages: Mapping[str, str]) -> str:
     """A figure as the language writes it: whole numbers plain, others with two decimals, its minus."""
     return _fixed(str(int(value)) if float(value).is_integer() else f"{value:.2f}", messages)
 
@@ -393,15 +395,18 @@ def is_critical(item: ItemSpec | Mapping[str, Any], value: int) -> bool:
     return bool(value <= rule["at_or_below"])
 
 
+def pattern_threshold(rule: PatternRule) -> CriticalRule:
+    """A pattern's threshold alone, as an item's ``critical`` rule: which answers count towards it."""
+    if "at_or_above" in rule:
+        return {"at_or_above": rule["at_or_above"]}
+    return {"at_or_below": rule["at_or_below"]}
+
+
 def pattern_met(rule: PatternRule | None, items: list[ItemSpec], answers: Mapping[str, int]) -> bool:
     """Whether ``count`` or more of ``items`` are answered at or beyond the rule's threshold (raw answers)."""
     if not rule:
         return False
-    threshold: CriticalRule = (
-        {"at_or_above": rule["at_or_above"]}
-        if "at_or_above" in rule
-        else {"at_or_below": rule["at_or_below"]}
-    )
+    threshold = pattern_threshold(rule)
     hits = sum(
         1
         for item in items
@@ -658,14 +663,14 @@ def _bar(pct: int) -> str:
 def _range(low: float, high: float, messages: Mapping[str, str]) -> str:
     # "0 (en dash) 30"; with a negative end "(minus) 51 to 51", where a dash would read as a minus.
     key = "result.range_negative" if low < 0 else "result.range"
-    return message(messages, key, low=_number(low, messages), high=_number(high, messages))
+    return message(messages, key, low=format_number(low, messages), high=format_number(high, messages))
 
 
 def _figure(summary: Summary, figure: Figure, messages: Mapping[str, str]) -> str:
     """One figure of a score in words that name its own range: only a percent is "out of 100"."""
     if figure == "raw":
         span = _range(summary["min"], summary["max"], messages)
-        return message(messages, "result.raw", raw=_number(summary["raw"], messages), range=span)
+        return message(messages, "result.raw", raw=format_number(summary["raw"], messages), range=span)
     if figure == "mean":
         span = _range(summary["mean_min"], summary["mean_max"], messages)
         return message(messages, "result.mean", mean=_fixed(f"{summary['mean']:.2f}", messages), range=span)

@@ -241,7 +241,7 @@ def _with_link(words: catalogue.Catalogue, key: str, link: str, **values: str) -
 
 
 def _text_html(number: str, word: str | None, words: catalogue.Catalogue) -> str:
-    """``Text START to 88788`` with an ``sms:`` link (the keyword filled in), or ``Text 988``."""
+    """``Text HELP to 55500`` with an ``sms:`` link (the keyword filled in), or ``Text 55500``."""
     href = "sms:" + re.sub(r"[^0-9+]", "", number) + (f"?body={quote(word)}" if word else "")
     link = f'<a href="{_e(href)}">{_e(number)}</a>'
     if word:

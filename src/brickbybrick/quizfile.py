@@ -23,6 +23,7 @@ import markdown
 import yaml
 
 from brickbybrick import catalogue, engine
+from brickbybrick.render import PAGE_LINK
 
 __all__ = ["QuizError", "load_quiz", "load_quizzes", "markdown_to_html"]
 
@@ -951,12 +952,9 @@ def load_quiz(
         },
     }
     if check_page is not None:
-        _check_text_links(doc, spec, check_page)
+        check_text_links(doc, spec, check_page)
     _try_scoring(spec, doc)
     return spec
-
-
-PAGE_LINK = re.compile(r'href="(?P<target>[^"#:/][^":]*?\.md(?:#[^"]*)?)"')
 
 
 def html_texts(spec: engine.Spec) -> list[tuple[KeyPath, str]]:
@@ -976,12 +974,18 @@ def html_texts(spec: engine.Spec) -> list[tuple[KeyPath, str]]:
     return texts
 
 
-def _check_text_links(doc: Located, spec: engine.Spec, check_page: PageResolver) -> None:
-    """A link to a chapter (``page.md#anchor``) in a quiz's Markdown must reach a heading that exists."""
+def check_links(doc: Located, html_text: str, path: KeyPath, check_page: PageResolver) -> None:
+    """A link to a chapter (``page.md#anchor``) in an author's Markdown must reach a heading that exists."""
+    for match in PAGE_LINK.finditer(html_text):
+        target = html.unescape(match["target"])
+        if problem := check_page(target):
+            raise doc.error(path, f"link {target!r}: {problem}")
+
+
+def check_text_links(doc: Located, spec: engine.Spec, check_page: PageResolver) -> None:
+    """Every chapter link in a quiz's texts reaches a heading that exists."""
     for path, text in html_texts(spec):
-        for match in PAGE_LINK.finditer(text):
-            if problem := check_page(html.unescape(match["target"])):
-                raise doc.error(path, f"link {html.unescape(match['target'])!r}: {problem}")
+        check_links(doc, text, path, check_page)
 
 
 def english_messages() -> dict[str, str]:

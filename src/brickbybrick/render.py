@@ -14,28 +14,20 @@ from collections.abc import Callable
 
 from brickbybrick import catalogue
 from brickbybrick.engine import (
-    CriticalRule,
     ItemSpec,
     OverallSpec,
     PatternRule,
     Spec,
     SubscaleSpec,
     is_critical,
+    pattern_threshold,
 )
 
-__all__ = ["browser_spec", "render_quiz"]
+__all__ = ["PAGE_LINK", "browser_spec", "relative_links", "render_quiz"]
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _threshold(rule: PatternRule) -> CriticalRule:
-    return (
-        {"at_or_above": rule["at_or_above"]}
-        if "at_or_above" in rule
-        else {"at_or_below": rule["at_or_below"]}
-    )
 
 
 def patterns_of(spec: Spec, item: ItemSpec) -> list[tuple[str, PatternRule]]:
@@ -62,7 +54,7 @@ def _item(spec: Spec, number: int, item: ItemSpec, help_note: str) -> str:
     for index, point in enumerate(spec["scales"][item["scale"]]["points"]):
         critical = " data-critical" if is_critical(item, point["value"]) else ""
         for name, rule in patterns:
-            if is_critical({"critical": _threshold(rule)}, point["value"]):
+            if is_critical({"critical": pattern_threshold(rule)}, point["value"]):
                 critical += f' data-pattern="{_e(name)}" data-pattern-count="{rule["count"]}"'
         options.append(
             f'<label class="bb-option" for="{base}-{index}">'
@@ -81,10 +73,11 @@ def _item(spec: Spec, number: int, item: ItemSpec, help_note: str) -> str:
     )
 
 
+#: A link to a chapter (``page.md#anchor``) in HTML rendered from an author's Markdown.
 PAGE_LINK = re.compile(r'href="(?P<target>[^"#:/][^":]*?\.md(?:#[^"]*)?)"')
 
 
-def _links(text: str, href: Callable[[str], str]) -> str:
+def relative_links(text: str, href: Callable[[str], str]) -> str:
     """``href="page.md#anchor"`` in an author's text, as a URL relative to the page it is on."""
     return PAGE_LINK.sub(lambda match: f'href="{_e(href(html.unescape(match["target"])))}"', text)
 
@@ -93,10 +86,12 @@ def _scope_links[ScopeT: (SubscaleSpec, OverallSpec)](scope: ScopeT, href: Calla
     replaced = scope["if_critical"]
     return {
         **scope,
-        "bands": [{**band, "feedback_html": _links(band["feedback_html"], href)} for band in scope["bands"]],
+        "bands": [
+            {**band, "feedback_html": relative_links(band["feedback_html"], href)} for band in scope["bands"]
+        ],
         "if_critical": None
         if replaced is None
-        else {**replaced, "feedback_html": _links(replaced["feedback_html"], href)},
+        else {**replaced, "feedback_html": relative_links(replaced["feedback_html"], href)},
     }
 
 
@@ -105,7 +100,7 @@ def browser_spec(spec: Spec, href: Callable[[str], str], help_href: str | None) 
     texts) turned into URLs relative to this page."""
     shown: Spec = {
         **spec,
-        "intro_html": _links(spec["intro_html"], href),
+        "intro_html": relative_links(spec["intro_html"], href),
         "subscales": [_scope_links(sub, href) for sub in spec["subscales"]],
         "overall": _scope_links(spec["overall"], href),
         "recommendations": [{**rec, "href": href(rec["page"])} for rec in spec["recommendations"]],

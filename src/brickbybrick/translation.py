@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from brickbybrick import engine
-from brickbybrick.quizfile import KeyPath, Located, PageResolver, markdown_to_html, read_yaml
+from brickbybrick.quizfile import (
+    KeyPath,
+    Located,
+    PageResolver,
+    check_text_links,
+    markdown_to_html,
+    read_yaml,
+)
 
 __all__ = ["load_translation"]
 
@@ -155,7 +162,5 @@ def load_translation(
         for index, (rec, text) in enumerate(zip(out["recommendations"], texts, strict=True)):
             rec["text"] = _text(doc, text, ("recommendations", index), spec["recommendations"][index]["text"])
     if check_page is not None:
-        from brickbybrick.quizfile import _check_text_links
-
-        _check_text_links(doc, out, check_page)
+        check_text_links(doc, out, check_page)
     return out

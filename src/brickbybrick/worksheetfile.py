@@ -23,14 +23,16 @@ from typing import Any
 
 import markdown
 
-from brickbybrick import catalogue
+from brickbybrick import catalogue, contract
 from brickbybrick.quizfile import (
     KeyPath,
     ListOf,
     Located,
     Obj,
+    PageResolver,
     QuizError,
     boolean,
+    check_links,
     ident,
     integer,
     markdown_to_html,
@@ -38,7 +40,7 @@ from brickbybrick.quizfile import (
     read_yaml,
     text,
 )
-from brickbybrick.render import PAGE_LINK
+from brickbybrick.render import relative_links
 
 __all__ = [
     "HOOKS",
@@ -52,25 +54,9 @@ __all__ = [
     "render_worksheet",
 ]
 
-PageResolver = Callable[[str], str | None]
-
-#: Every ``data-ws-*`` attribute the worksheet's markup carries for worksheet.js.
-HOOKS = (
-    "data-worksheet",  # the form
-    "data-ws-sheet",  # the block around it (tools, intro, form): what the print button prints
-    "data-ws-print",  # the print button (hidden until the script runs)
-    "data-ws-field",  # a free-text field: its text area, its print mirror, its ruled lines
-    "data-ws-text",  # the text area
-    "data-ws-mirror",  # its print-only copy (a text area cannot run across pages; a block can)
-    "data-ws-focus",  # the focus-areas section; its value is how many areas a fill adds
-    "data-ws-focus-tools",  # what the fill offers (hidden until this visit has results)
-    "data-ws-focus-offer",
-    "data-ws-focus-help",  # where help is, for a quiz of this visit with a critical answer
-    "data-ws-focus-help-quizzes",
-    "data-ws-focus-fill",
-    "data-ws-focus-clear",
-    "data-ws-focus-status",
-)
+#: Every ``data-ws-*`` attribute the worksheet's markup carries for worksheet.js (declared, with
+#: what each marks, in :mod:`brickbybrick.contract`).
+HOOKS = tuple(f"data-{name}" for name in contract.ATTRIBUTES if name == "worksheet" or name.startswith("ws-"))
 
 
 # --------------------------------------------------------------------------- paper
@@ -281,13 +267,6 @@ def _section(doc: Located, entry: dict[str, Any], path: KeyPath, number: int | N
     )
 
 
-def _check_links(doc: Located, html_text: str, path: KeyPath, check_page: PageResolver) -> None:
-    for match in PAGE_LINK.finditer(html_text):
-        target = html.unescape(match["target"])
-        if problem := check_page(target):
-            raise doc.error(path, f"link {target!r}: {problem}")
-
-
 def load_worksheet(
     path: Path, *, display_name: str | None = None, check_page: PageResolver | None = None
 ) -> Worksheet:
@@ -310,10 +289,10 @@ def load_worksheet(
             number += 1
         sections.append(_section(doc, entry, ("sections", index), number if entry.get("numbered") else None))
     if check_page is not None:
-        _check_links(doc, data.get("intro", ""), ("intro",), check_page)
+        check_links(doc, data.get("intro", ""), ("intro",), check_page)
         for index, entry in enumerate(data["sections"]):
             for key in ("prompt", "print_note"):
-                _check_links(doc, entry.get(key, ""), ("sections", index, key), check_page)
+                check_links(doc, entry.get(key, ""), ("sections", index, key), check_page)
     return Worksheet(
         id=data["id"],
         title=data["title"],
@@ -359,15 +338,11 @@ class WorksheetLinks:
     page: Callable[[str], str]  # page.md#anchor -> URL
 
 
-def _links(html_text: str, href: Callable[[str], str]) -> str:
-    return PAGE_LINK.sub(lambda match: f'href="{_e(href(html.unescape(match["target"])))}"', html_text)
-
-
 def _prompt(html_text: str, css: str, href: Callable[[str], str]) -> str:
     """One paragraph as ``<p class=...>``, several in a ``<div class=...>``."""
     if not html_text:
         return ""
-    html_text = _links(html_text, href)
+    html_text = relative_links(html_text, href)
     single = re.fullmatch(r"<p>(.*)</p>", html_text.strip(), re.DOTALL)
     if single and "<p>" not in single[1]:
         return f'<p class="{css}">{single[1]}</p>'
@@ -401,7 +376,7 @@ class _Writer:
             for name, href in self.links.pdfs
         )
         intro = (
-            f'<div class="bb-ws-screen bb-ws__intro">{_links(sheet.intro_html, self.links.page)}</div>'
+            f'<div class="bb-ws-screen bb-ws__intro">{relative_links(sheet.intro_html, self.links.page)}</div>'
             if sheet.intro_html
             else ""
         )

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from quizpage import READY_TIMEOUT_MS, QuizForm
 
-from helpers import FIXTURES, ROOT, build, free_port, mini_project, serve
+from helpers import FIXTURE_CONFIG, FIXTURES, ROOT, build, free_port, mini_project, serve
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -43,13 +43,12 @@ CASES = [
     ),
 ]
 
-CONFIG = """\
-site_name: Guía de colores
-site_url: !ENV [SITE_URL, "http://127.0.0.1:8000/"]
-theme:
-  name: material
-  font: false
-  features: [navigation.instant]
+# The fixture guide's configuration with a new author's own palette and a worksheet page.
+CONFIG = (
+    FIXTURE_CONFIG.replace("site_name: Fixture guide", "site_name: Guía de colores")
+    .replace(
+        "  features: [navigation.instant]\n",
+        """  features: [navigation.instant]
   palette:
     - scheme: default
       primary: indigo
@@ -59,21 +58,13 @@ theme:
       primary: indigo
       accent: teal
       toggle: {icon: material/weather-sunny, name: Light}
-plugins:
-  - search
-  - brickbybrick:
-      quick_exit: {enabled: true, url: "https://www.bbc.co.uk/weather"}
-      privacy_notice: Your answers stay here. See [help](help.md).
-      worksheet: {page: worksheet.md}
-  - macros:
-      modules: [brickbybrick]
-      on_error_fail: true
-      on_undefined: strict
-markdown_extensions: [attr_list, toc]
-validation:
-  nav: {omitted_files: warn, not_found: warn, absolute_links: warn}
-  links: {not_found: warn, anchors: warn, absolute_links: warn, unrecognized_links: warn}
-"""
+""",
+    )
+    .replace(
+        "      privacy_notice: Your answers stay here. See [help](help.md).\n",
+        "      privacy_notice: Your answers stay here. See [help](help.md).\n      worksheet: {page: worksheet.md}\n",
+    )
+)
 
 WORKSHEET = """\
 # Worksheet

@@ -258,6 +258,20 @@ def with_extension(page_html: str, source: str) -> str:
     return changed
 
 
+def open_with_extension(page: Page, site: Site, source: str) -> QuizForm:
+    """The isolation page with its quiz's extension replaced by ``source``, its scorer ready."""
+
+    def hostile(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        route.fulfill(response=response, body=with_extension(response.text(), source))
+
+    page.route("**/isolation/", hostile)
+    page.goto(site.url + "isolation/")
+    quiz = QuizForm(page, "ext-demo")
+    expect_status(quiz, "ready")
+    return quiz
+
+
 def expect_status(quiz: QuizForm, status: str) -> None:
     """The scorer's state, whatever the page's words for it."""
     expect(quiz.state).to_have_attribute("data-status", status, timeout=READY_TIMEOUT_MS)
@@ -273,16 +287,7 @@ def notes(quiz: QuizForm) -> dict[str, str]:
 def test_an_extension_can_reach_no_network_once_the_scorer_is_ready(page: Page, site: Site, log: Log) -> None:
     """Every way a quiz extension could send answers out fails, and no request reaches the server."""
     port = site.url.rsplit(":", 1)[1].strip("/")
-    source = HOSTILE_EXTENSION.replace("PORT", port)
-
-    def hostile(route):  # type: ignore[no-untyped-def]
-        response = route.fetch()
-        route.fulfill(response=response, body=with_extension(response.text(), source))
-
-    page.route("**/isolation/", hostile)
-    page.goto(site.url + "isolation/")
-    quiz = QuizForm(page, "ext-demo")
-    expect_status(quiz, "ready")
+    quiz = open_with_extension(page, site, HOSTILE_EXTENSION.replace("PORT", port))
     ready = len(log.paths)
     for _ in range(2):  # the second round gives the first round's promises time to act, and shows them
         quiz.form.evaluate("form => form.reset()")  # the result goes: the next one is a new one
@@ -412,14 +417,7 @@ def test_a_result_the_extension_rewrote_loads_nothing(page: Page, site: Site, lo
     """An extension that undoes the engine's escaping still cannot make the page load anything:
     the page keeps only the engine's own tags and attributes from a result."""
 
-    def hostile(route):  # type: ignore[no-untyped-def]
-        response = route.fetch()
-        route.fulfill(response=response, body=with_extension(response.text(), ESCAPE_SWAPPING_EXTENSION))
-
-    page.route("**/isolation/", hostile)
-    page.goto(site.url + "isolation/")
-    quiz = QuizForm(page, "ext-demo")
-    expect_status(quiz, "ready")
+    quiz = open_with_extension(page, site, ESCAPE_SWAPPING_EXTENSION)
     ready = len(log.paths)
     quiz.answer_all(0)
     quiz.submit.click()

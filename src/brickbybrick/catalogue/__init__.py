@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from brickbybrick import engine
+
 __all__ = ["ENGINE_PREFIXES", "SCRIPT_PREFIXES", "Catalogue", "CatalogueError", "languages", "load"]
 
 HERE = Path(__file__).resolve().parent
@@ -65,19 +67,18 @@ class Catalogue:
     messages: dict[str, str]
     fallbacks: list[str] = field(default_factory=list)  # keys shown in English for want of a translation
 
+    # The scorer's own functions: one way to fill a message, choose a plural and write a number.
     def text(self, key: str, **values: object) -> str:
         """The message ``key``, its ``{placeholders}`` filled in."""
-        return self.messages[key].format_map({name: str(value) for name, value in values.items()})
+        return engine.message(self.messages, key, **values)
 
     def plural(self, key: str, count: int, **values: object) -> str:
         """``key.one`` or ``key.other`` by the language's rule, ``{count}`` filled in."""
-        one = count == 1 if self.messages["plural.one"] == "n == 1" else count <= 1
-        return self.text(f"{key}.{'one' if one else 'other'}", count=count, **values)
+        return engine.plural(self.messages, key, count, **values)
 
-    def number(self, value: float, decimals: int = 2) -> str:
-        """A figure as this language writes it: whole numbers plain, a real minus sign."""
-        text = str(int(value)) if float(value).is_integer() else f"{value:.{decimals}f}"
-        return text.replace(".", self.messages["number.decimal"]).replace("-", self.messages["number.minus"])
+    def number(self, value: float) -> str:
+        """A figure as this language writes it: whole numbers plain, others with two decimals, its minus."""
+        return engine.format_number(value, self.messages)
 
     def subset(self, prefixes: tuple[str, ...]) -> dict[str, str]:
         return {key: value for key, value in self.messages.items() if key.startswith(prefixes)}

@@ -85,7 +85,8 @@ def assert_no_score_anywhere(
     # An extension beside danger only points to help: what it returns itself, before the engine's filter.
     interpret = engine._load_extension(spec)
     if interpret is not None:
-        notes = interpret(result, dict(answers))
+        texts = [(spec["extension"] or {}).get("texts", {})] if engine._takes_texts(interpret) else []
+        notes = interpret(result, dict(answers), *texts)
         assert all(note.get("help_link") for note in notes), notes
 
 

@@ -419,6 +419,10 @@ def _vulnerability_cycle() -> Any:
     return module
 
 
+#: The words the vulnerability-cycle extension chooses from (extension_texts in its quiz file).
+TEXTS = quiz_yaml("vulnerability-cycle")["extension_texts"]
+
+
 def test_vulnerability_cycle_threshold_agrees_with_the_bands() -> None:
     """The pattern note calls a subscale "high" exactly where its top band starts."""
     threshold = _vulnerability_cycle().THRESHOLD
@@ -452,7 +456,7 @@ def test_vulnerability_cycle_points_to_help_when_sharing_was_used_against_the_re
     for others in _cycle_answers():
         answers = {**others, "r4": used}
         result = engine.score(spec, answers)
-        (note,) = interpret(json.loads(json.dumps(result)), answers)
+        (note,) = interpret(json.loads(json.dumps(result)), answers, TEXTS)
         assert note["help_link"] is True
         assert not COUPLES_ADVICE.search(note["text"]), note["text"]
         assert "safe" not in (note["heading"] + note["text"]).lower()
@@ -470,10 +474,10 @@ def test_vulnerability_cycle_points_to_help_beside_any_critical_answer() -> None
         answers = {**others, "r4": 0}
         result = json.loads(json.dumps(engine.score(spec, answers)))
         assert result["danger"] is False
-        (calm,) = interpret(result, answers)
+        (calm,) = interpret(result, answers, TEXTS)
         headings.add(calm["heading"])
         for flag in ({"danger": True}, {"critical": [{"id": "x", "number": 1, "text": "x"}]}):
-            (note,) = interpret({**result, **flag}, answers)
+            (note,) = interpret({**result, **flag}, answers, TEXTS)
             assert note["help_link"] is True
             assert not COUPLES_ADVICE.search(note["text"]), note["text"]
     assert len(headings) == 4
@@ -588,6 +592,8 @@ def test_source_article_points_are_covered() -> None:
 
 
 def test_quiz_files_are_the_only_yaml(tmp_path: Path) -> None:
-    """Nothing but quiz definitions and their extension modules live in quizzes/."""
-    names = {path.suffix for path in (ROOT / "quizzes").iterdir()}
+    """Nothing but quiz definitions, their extension modules and their translations (one folder per
+    other language of the guide) live in quizzes/."""
+    names = {path.suffix for path in (ROOT / "quizzes").iterdir() if path.is_file()}
     assert names <= {".yml", ".py"}
+    assert {path.name for path in (ROOT / "quizzes").iterdir() if path.is_dir()} == {"es"}

@@ -22,7 +22,7 @@ EXTENSION = FIXTURES / "extension"
 INVALID_CASES = [
     (
         "unknown-key",
-        "quizzes/sample.yml:4: summary: unknown key (expected one of: id, title, scales, items, overall, subscales, intro, recommendations, extension, help, scoring)",
+        "quizzes/sample.yml:4: summary: unknown key (expected one of: id, title, scales, items, overall, subscales, intro, recommendations, extension, extension_texts, help, scoring)",
     ),
     (
         "unknown-nested-key",
@@ -454,6 +454,7 @@ def test_extension_source_is_embedded_in_the_spec() -> None:
     assert spec["extension"] == {
         "filename": "ext-demo.py",
         "source": (EXTENSION / "ext-demo.py").read_text(encoding="utf-8"),
+        "texts": {},
     }
 
 

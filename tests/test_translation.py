@@ -122,3 +122,84 @@ def html_unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+WORDED_EXTENSION = (
+    "def interpret(result, answers, texts):\n"
+    "    calm = result['subscales'][0]['percent']\n"
+    "    return [{'heading': texts['heading'], 'text': texts['high' if calm >= 50 else 'low']}]\n"
+)
+EXTENSION_TEXTS = "extension_texts:\n  heading: Calm and you\n  high: Calm is high, keep it up.\n  low: Calm is low, take it slowly.\n"
+SPANISH_EXTENSION = """\
+title: Demostración
+intro: Marca la respuesta que mejor encaje.
+scales:
+  agree: [En desacuerdo, No lo sé, De acuerdo]
+subscales:
+  calm:
+    label: Calma
+    bands: [{heading: Baja, feedback: Texto bajo.}, {heading: Alta, feedback: Texto alto.}]
+items:
+  q1: Me siento en calma.
+  q2: Me siento en tensión.
+overall:
+  label: En general
+  bands: [{heading: Baja, feedback: Texto bajo.}, {heading: Alta, feedback: Texto alto.}]
+extension_texts:
+  heading: La calma y tú
+  high: Tienes mucha calma; sigue así.
+  low: Tienes poca calma; ve con calma.
+"""
+
+
+def worded_quiz(tmp_path: Path) -> engine.Spec:
+    """The extension fixture, its module taking its words from the quiz file's ``extension_texts``."""
+    (tmp_path / "ext-demo.py").write_text(WORDED_EXTENSION, encoding="utf-8")
+    source = (FIXTURES / "extension" / "ext-demo.yml").read_text(encoding="utf-8")
+    (tmp_path / "ext-demo.yml").write_text(source + EXTENSION_TEXTS, encoding="utf-8")
+    return load_quiz(tmp_path / "ext-demo.yml")
+
+
+def test_an_extension_writes_the_words_of_the_readers_language(tmp_path: Path) -> None:
+    """An extension that takes ``texts`` gets the quiz file's, or the translation's: the same module
+    writes each language's words, and chooses the same note for the same answers."""
+    english = worded_quiz(tmp_path)
+    (tmp_path / "es").mkdir()
+    (tmp_path / "es" / "ext-demo.yml").write_text(SPANISH_EXTENSION, encoding="utf-8")
+    spanish = load_translation(tmp_path / "es" / "ext-demo.yml", english, display_name="es/ext-demo.yml")
+    for answers, english_text, spanish_text in (
+        ({"q1": 3, "q2": 1}, "Calm is high, keep it up.", "Tienes mucha calma; sigue así."),
+        ({"q1": 1, "q2": 3}, "Calm is low, take it slowly.", "Tienes poca calma; ve con calma."),
+    ):
+        assert [note["text"] for note in engine.score(english, answers)["notes"]] == [english_text]
+        assert [note["text"] for note in engine.score(spanish, answers)["notes"]] == [spanish_text]
+    assert engine.score(spanish, {"q1": 3, "q2": 1})["notes"][0]["heading"] == "La calma y tú"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("  low: Tienes poca calma; ve con calma.\n", ""),
+            "es/ext-demo.yml:16: extension_texts: missing texts 'low'",
+        ),
+        (
+            ("  low: Tienes poca calma; ve con calma.\n", "  low: Poca calma.\n  other: Otra.\n"),
+            "es/ext-demo.yml:19: extension_texts.other: not one of the quiz's texts",
+        ),
+        (
+            ("  low: Tienes poca calma; ve con calma.\n", "  low: Calm is low, take it slowly.\n"),
+            "es/ext-demo.yml:18: extension_texts.low: the same as the quiz file's text: translate it",
+        ),
+        (("extension_texts:\n", "other_texts:\n"), "es/ext-demo.yml:1: missing keys 'extension_texts'"),
+    ],
+    ids=["missing", "extra", "untranslated", "none"],
+)
+def test_an_extensions_texts_are_translated_one_for_one(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    english = worded_quiz(tmp_path)
+    (tmp_path / "es").mkdir()
+    (tmp_path / "es" / "ext-demo.yml").write_text(SPANISH_EXTENSION.replace(*change), encoding="utf-8")
+    with pytest.raises(QuizError, match=re.escape(expected)):
+        load_translation(tmp_path / "es" / "ext-demo.yml", english, display_name="es/ext-demo.yml")

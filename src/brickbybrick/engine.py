@@ -148,6 +148,9 @@ class HelpSpec(TypedDict):
 class ExtensionSpec(TypedDict):
     filename: str
     source: str
+    #: The words the extension writes, by id (``extension_texts:`` in the quiz file, translated
+    #: like its other texts): given to ``interpret(result, answers, texts)`` if it takes them.
+    texts: NotRequired[dict[str, str]]
 
 
 Figure = Literal["raw", "mean", "percent"]
@@ -513,12 +516,23 @@ def _load_extension(spec: Spec) -> Callable[..., Any] | None:
 NOTE_KEYS = {"heading": str, "text": str, "help_link": bool}
 
 
+def _takes_texts(interpret: Callable[..., Any]) -> bool:
+    """Whether ``interpret`` takes a third argument, the extension's texts (``inspect`` is not in
+    the browser's trimmed standard library: a function's code says it)."""
+    code = getattr(interpret, "__code__", None)
+    varargs = 0x04  # CO_VARARGS
+    return code is not None and (code.co_argcount >= 3 or bool(code.co_flags & varargs))
+
+
 def _extension_notes(spec: Spec, result: Result, answers: dict[str, int]) -> list[Note]:
     interpret = _load_extension(spec)
     extension = spec["extension"]
     if interpret is None or extension is None:
         return []
-    notes = interpret(json.loads(json.dumps(result)), dict(answers))
+    arguments: list[Any] = [json.loads(json.dumps(result)), dict(answers)]
+    if _takes_texts(interpret):
+        arguments.append(dict(extension.get("texts") or {}))
+    notes = interpret(*arguments)
     filename = extension["filename"]
     if not isinstance(notes, list):
         raise EngineError(f"{filename}: interpret() must return a list, got {type(notes).__name__}")

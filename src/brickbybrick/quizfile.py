@@ -419,6 +419,8 @@ QUIZ = Obj(
         "intro": text,
         "recommendations": ListOf(RECOMMENDATION, min_length=0),
         "extension": text,
+        # The words an extension writes, by id (a translation translates them like any text).
+        "extension_texts": MapOf(text),
         "help": ident,
         "scoring": SCORING,
     },
@@ -885,12 +887,19 @@ def load_quiz(
             raise doc.error((*here, "page"), problem)
 
     help_spec = _help_spec(doc, quiz, has_critical, help_data, require_help)
+    if "extension_texts" in quiz and "extension" not in quiz:
+        raise doc.error(("extension_texts",), "texts for an extension, but the quiz names no extension")
     extension: engine.ExtensionSpec | None = None
     if "extension" in quiz:
         ext_path = path.parent / quiz["extension"]
         if ext_path.suffix != ".py" or ext_path.parent != path.parent or not ext_path.is_file():
             raise doc.error(("extension",), f"{quiz['extension']!r} is not a Python file beside {path.name}")
-        extension = {"filename": quiz["extension"], "source": ext_path.read_text(encoding="utf-8")}
+        texts = {str(key): value for key, value in (quiz.get("extension_texts") or {}).items()}
+        extension = {
+            "filename": quiz["extension"],
+            "source": ext_path.read_text(encoding="utf-8"),
+            "texts": texts,
+        }
         if available_modules is not None:
             ext_name = str(Path(filename).parent / quiz["extension"])
             check_imports(extension["source"], ext_name, available_modules)

@@ -15,6 +15,7 @@ A translation (``quizzes/<language>/<id>.yml``) holds the words of one quiz and 
       c1: ¿Con qué frecuencia...?
     overall: {label: ..., bands: [...], if_critical: {...}}
     recommendations: [texto, ...]                       # as many as the quiz has, in its order
+    extension_texts: {id: texto, ...}                   # if the quiz has them: its extension's words
 
 Scales, values, keys, critical answers, patterns, scoring and links' targets come from the quiz
 file alone: a translation cannot change them, so the danger rules cannot drift between languages.
@@ -123,6 +124,8 @@ def load_translation(
     keys += ["intro"] if spec["intro_html"] else []
     keys += ["subscales"] if spec["subscales"] else []
     keys += ["recommendations"] if spec["recommendations"] else []
+    english_texts = spec["extension"].get("texts", {}) if spec["extension"] else {}
+    keys += ["extension_texts"] if english_texts else []
     data = _mapping(doc, doc.data, (), keys, "keys")
     out = copy.deepcopy(spec)
     out["title"] = _text(doc, data["title"], ("title",), spec["title"])
@@ -161,6 +164,12 @@ def load_translation(
             )
         for index, (rec, text) in enumerate(zip(out["recommendations"], texts, strict=True)):
             rec["text"] = _text(doc, text, ("recommendations", index), spec["recommendations"][index]["text"])
+    if english_texts and out["extension"] is not None:
+        given = _mapping(doc, data["extension_texts"], ("extension_texts",), list(english_texts), "texts")
+        out["extension"]["texts"] = {
+            key: _text(doc, given[key], ("extension_texts", key), english)
+            for key, english in english_texts.items()
+        }
     if check_page is not None:
         check_text_links(doc, out, check_page)
     return out

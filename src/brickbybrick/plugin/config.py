@@ -36,6 +36,9 @@ class BrickByBrickConfig(base.Config):
     help_file = c.Type(str, default="help.yml")
     # The readers' language: theme.language when not set (then "en").
     language = c.Optional(c.Type(str))
+    # The guide's other languages: code -> that language's mkdocs.yml (INHERIT from this one),
+    # each built into site/<code>/ with a language switch to the same page (plugin/languages.py).
+    languages = c.Type(dict, default={})
     # Any message of the catalogue, by key (see the package's catalogue/en.yml).
     messages = c.Type(dict, default={})
     quiz_notice = c.Optional(c.Type(str))  # the catalogue's quiz.notice

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
+from mkdocs.commands.build import build
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -42,7 +43,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from brickbybrick import catalogue, contract, engine, helpfile, render, translation, worksheetfile
-from brickbybrick.plugin import compress, csp, guard, livereload, pdf, trusted
+from brickbybrick.plugin import compress, csp, guard, languages, livereload, pdf, trusted
 from brickbybrick.plugin.config import BrickByBrickConfig
 from brickbybrick.plugin.pages import MacroCall, PageChecker, QuizCallError, macro_calls, page_checker
 from brickbybrick.plugin.runtime import (
@@ -116,6 +117,14 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         self._printer = pdf.WorksheetPrinter()
         self._pdf_sources = "any"
         self._pages: list[File] = []  # the guide's Markdown pages, to name the source of a finding
+        # One guide in several languages (plugin/languages.py): this build's language and every
+        # language's pages; the other languages' configurations, built after this one.
+        self.nested = False  # set by the guide's main build on the plugin of another language
+        self.shared_pyodide = False  # another language's pages load the main site's Pyodide
+        self.here = languages.Language(catalogue.BASE, "", "")
+        self.languages: list[languages.Language] = []
+        self.language_pages: dict[str, set[str]] = {}
+        self._others: dict[str, MkDocsConfig] = {}
 
     # ----------------------------------------------------------------------- set-up
 
@@ -153,6 +162,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 "page for the quick exit to leave for (e.g. a weather or news page)"
             )
         self.words = self._catalogue(config)
+        self._set_up_languages(config)
         checker = page_checker(self.docs_dir)
         self.help = self._load_help(checker)
         self.quizzes = self._load_quizzes(checker)
@@ -197,6 +207,53 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
                 f"{', '.join(words.fallbacks)}"
             )
         return words
+
+    def _set_up_languages(self, config: MkDocsConfig) -> None:
+        """The guide's other languages (built after this one, into site/<code>/) and the language
+        switch's entries in ``extra.alternate``, unless the guide wrote its own."""
+        if not self.nested:
+            self.here = languages.Language(self.words.language, "", self.words.text("language.name"))
+            self._others = {
+                code: languages.load_language(config, code, str(path))
+                for code, path in self.config.languages.items()
+                if languages.primary(code) != languages.primary(self.words.language)  # itself
+            }
+            self.languages = [self.here] + [
+                languages.Language(code, f"{code}/", self._language_name(code, other))
+                for code, other in self._others.items()
+            ]
+            self.language_pages = {self.here.code: languages.document_pages(config)} | {
+                code: languages.document_pages(other) for code, other in self._others.items()
+            }
+            for language in self.languages[1:]:
+                plugin = self._others[language.code].plugins.get("brickbybrick")
+                if not isinstance(plugin, BrickByBrickPlugin):
+                    raise PluginError(
+                        f"{self._others[language.code].config_file_path}: plugins: brickbybrick is missing"
+                    )
+                plugin.nested = True
+                plugin.here = language
+                plugin.languages = self.languages
+                plugin.language_pages = self.language_pages
+        if len(self.languages) > 1 and not config.extra.get("alternate"):
+            config.extra["alternate"] = [
+                {
+                    "name": language.name,
+                    "link": languages.relative(language.prefix, self.here.prefix),
+                    "lang": language.code,
+                }
+                for language in self.languages
+            ]
+
+    @staticmethod
+    def _language_name(code: str, config: MkDocsConfig) -> str:
+        """A language's own name ("Español"), in its catalogue or its guide's messages."""
+        plugin = config.plugins.get("brickbybrick")
+        messages = plugin.config.messages if isinstance(plugin, BrickByBrickPlugin) else {}
+        try:
+            return catalogue.load(code, messages).text("language.name")
+        except catalogue.CatalogueError as error:
+            raise PluginError(f"{config.config_file_path}: plugins.brickbybrick.{error}") from None
 
     def _has_worksheets(self) -> bool:
         return bool(self.worksheets or self.config.worksheet.page)
@@ -307,6 +364,19 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         worksheets = self.root / self.config.worksheets_dir
         if worksheets.is_dir():
             server.watch(str(worksheets))
+        for other in self._others.values():  # the other languages: their pages, words and configuration
+            plugin = other.plugins["brickbybrick"]
+            assert isinstance(plugin, BrickByBrickPlugin)
+            other_root = Path(str(other.config_file_path)).resolve().parent
+            for path in (
+                Path(str(other.config_file_path)),
+                Path(other.docs_dir),
+                other_root / plugin.config.quizzes_dir,
+                other_root / plugin.config.help_file,
+                other_root / plugin.config.worksheets_dir,
+            ):
+                if path.exists():
+                    server.watch(str(path))
         livereload.install(server)
         return server
 
@@ -500,7 +570,10 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
 
     def _runtime_tag(self, tag: str, page: Page) -> str:
         assert self.runtime is not None
-        pyodide = self.site_href(self.runtime.pyodide_path, page)
+        if self.shared_pyodide:  # the same files at the same address: cached once for every language
+            pyodide = languages.relative(self.runtime.pyodide_path, self.here.prefix + page.url)
+        else:
+            pyodide = self.site_href(self.runtime.pyodide_path, page)
         engine_dir = self.site_href(self.runtime.engine_path, page)
         files = html.escape(json.dumps(self.runtime.files, separators=(",", ":")))
         attrs = (
@@ -563,9 +636,28 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             if THEME_BUNDLE.search(output):  # Material's search worker waits for the scorer
                 head += f"<script>{inline_script(SEARCH_LATER)}</script>"
             output = output.replace("</title>", "</title>" + head, 1)
+        if len(self.languages) > 1:
+            output = self._switch(output, page)
         output = self._finish(output, config, page.url, page.file)
         self._print_worksheets(output, page, config)
         return output
+
+    def _switch(self, output: str, page: Page) -> str:
+        """The language switch leads to this page in each language (or to its home page, said once)."""
+        for language in self.languages:
+            if page.file.src_uri not in self.language_pages.get(language.code, set()):
+                log.warning(
+                    f"{self.docs_dir.name}/{page.file.src_uri}: not translated into {language.code} "
+                    f"yet: its language switch leads to the {language.code} home page"
+                )
+        return languages.switch_links(
+            output,
+            page_url=page.url,
+            src_uri=page.file.src_uri,
+            here=self.here,
+            languages=self.languages,
+            pages=self.language_pages,
+        )
 
     @event_priority(-100)
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -702,7 +794,7 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
         """Ship Pyodide and the engine; one CSP on every page and in ``_headers``; wait for the PDF."""
         site_dir = Path(config.site_dir)
         if self.runtime is not None:
-            self.runtime.install(site_dir)
+            self.runtime.install(site_dir, pyodide=not self.shared_pyodide)
         for page in site_dir.rglob("*.html"):
             text = page.read_text(encoding="utf-8")
             rewritten = page.with_name(page.name + ".bb-tmp")
@@ -715,6 +807,34 @@ class BrickByBrickPlugin(BasePlugin[BrickByBrickConfig]):
             target = Path(file.abs_dest_path)
             if target not in printed:
                 target.unlink(missing_ok=True)
+        if self._others:
+            self._build_languages(config)
+
+    def _build_languages(self, config: MkDocsConfig) -> None:
+        """Build each other language into site/<code>/; one ``_headers`` allows all their scripts;
+        the sitemaps name each page's other languages."""
+        site_dir = Path(config.site_dir)
+        hashes = set(self.script_hashes)
+        for code, other in self._others.items():
+            log.info(f"Building the {code} guide into {site_dir.name}/{code}/")
+            plugin = other.plugins["brickbybrick"]
+            assert isinstance(plugin, BrickByBrickPlugin)
+            plugin.shared_pyodide = self.runtime is not None
+            other.plugins.on_startup(command="serve" if self.serving else "build", dirty=False)
+            try:
+                build(other, serve_url=other.site_url if self.serving else None)
+            finally:
+                other.plugins.on_shutdown()
+            hashes |= plugin.script_hashes
+            (site_dir / code / "_headers").unlink(missing_ok=True)  # hosts read the root's only
+        (site_dir / "_headers").write_text(csp.headers_file(hashes), encoding="utf-8")
+        site_url = config.site_url or ""
+        addresses: dict[str, dict[str, str]] = {}
+        for language in self.languages:
+            for page in self.language_pages.get(language.code, set()):
+                url = File(page, "", "", use_directory_urls=config.use_directory_urls).url
+                addresses.setdefault(page, {})[language.code] = urljoin(site_url, language.prefix + url)
+        languages.add_sitemap_alternates(site_dir, self.languages, addresses)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._printer.close()

@@ -182,9 +182,10 @@ class Runtime:
             }
         return listed
 
-    def install(self, site_dir: Path) -> None:
-        """Link Pyodide into the site (once per build); write the engine's files."""
-        for name in PYODIDE_FILES[:-1]:
+    def install(self, site_dir: Path, *, pyodide: bool = True) -> None:
+        """Link Pyodide into the site (once per build, unless the site shares another's); write
+        the engine's files."""
+        for name in PYODIDE_FILES[:-1] if pyodide else ():
             link_or_copy(PYODIDE_DIR / name, site_dir / self.pyodide_path / name)
             for suffix in PRECOMPRESSED:  # made with the package: the build compresses none of Pyodide
                 packed = PYODIDE_DIR / (name + suffix)

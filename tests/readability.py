@@ -129,3 +129,50 @@ def opens_with_action(text: str) -> bool:
         first = first.split(",", 1)[1]
     head = words(first)
     return bool(head) and head[0].lower() in ACTIONS
+
+
+# --------------------------------------------------------------------------- Spanish
+#
+# Spanish has no Flesch-Kincaid grade. Fernández Huerta's adaptation of Flesch's reading ease is the
+# usual one: ease = 206.84 - 0.60 x syllables per 100 words - 1.02 x sentences per 100 words (the
+# corrected form, Fernández Huerta 1959). 70-80 reads as "fairly easy", about grade 7; 80 and up as
+# grade 6 or below. Syllables are counted as vowel nuclei: a strong vowel (a, e, o, or an accented
+# í or ú) next to another strong one starts a new syllable (hiatus, "le-ó", "dí-a"); a weak vowel
+# (i, u, ü, y between consonants) joins its neighbour (diphthong, "cuen-ta"). Sentences and words
+# are split as for English, with Spanish letters in words.
+
+_WORD_ES = re.compile(r"[0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ][0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ'\u2019-]*")
+_STRONG = set("aeoáéóíú")
+_WEAK = set("iuü")
+
+
+def words_es(sentence: str) -> list[str]:
+    return _WORD_ES.findall(sentence)
+
+
+def syllables_es(word: str) -> int:
+    word = word.lower()
+    if not re.search("[a-záéíóúüñ]", word):
+        return 1  # a number or a phone number
+    if word.endswith("y") and len(word) > 1 and word[-2] in _STRONG | _WEAK:
+        word = word[:-1] + "i"  # "hoy", "muy": y sounds as a vowel joined to the one before
+    count, previous = 0, ""
+    for letter in word:
+        if letter in _STRONG | _WEAK:
+            both_strong = previous in _STRONG and letter in _STRONG
+            if not previous or both_strong:
+                count += 1
+        previous = letter if letter in _STRONG | _WEAK else ""
+    return max(count, 1)
+
+
+def reading_ease_es(text: str) -> float:
+    """Fernández Huerta's reading ease of a Spanish text (higher is easier)."""
+    parts = [part.strip() for part in _SENTENCE_END.split(plain_text(text)) if _WORD_ES.search(part)]
+    total_words = sum(len(words_es(part)) for part in parts)
+    if not total_words:
+        return 100.0
+    total_syllables = sum(syllables_es(word) for part in parts for word in words_es(part))
+    per_100_syllables = 100 * total_syllables / total_words
+    per_100_sentences = 100 * len(parts) / total_words
+    return round(206.84 - 0.60 * per_100_syllables - 1.02 * per_100_sentences, 1)

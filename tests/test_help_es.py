@@ -35,7 +35,22 @@ COUNTRIES = {
 
 #: Imperatives (tú) a safety text may open with, after an optional "Si ...," clause.
 ACTIONS = frozenset(
-    ["llama", "habla", "busca", "escribe", "marca", "pide", "usa", "lee", "cuéntale", "ve", "chatea"]
+    [
+        "llama",
+        "habla",
+        "busca",
+        "escribe",
+        "marca",
+        "pide",
+        "usa",
+        "lee",
+        "cuéntale",
+        "ve",
+        "chatea",
+        "toma",
+        "confía",
+        "empieza",
+    ]
 )
 
 _MARK = re.compile(r"[*_`#>\[\]«»\"]")

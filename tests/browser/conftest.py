@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Request
 from quizpage import hold_scorer
 
+from brickbybrick import catalogue
 from helpers import FIXTURES, BuiltSite, build, free_port, mini_project, serve
 
 FIXTURE_PAGES = {
@@ -118,3 +120,27 @@ def real_site_pages(real_site: str) -> list[str]:
     with urllib.request.urlopen(real_site + "sitemap.xml") as response:
         sitemap = response.read().decode()
     return re.findall(r"<loc>(.*?)</loc>", sitemap)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """The real guide in one of its languages: where it is, its pages and the plugin's words in it."""
+
+    language: str
+    url: str
+    pages: list[str]
+    words: catalogue.Catalogue
+
+
+#: The guide's languages and where each one's site is (mkdocs.yml: plugins.brickbybrick.languages).
+GUIDE_LANGUAGES = {"en": "", "es": "es/"}
+
+
+@pytest.fixture(scope="session", params=list(GUIDE_LANGUAGES))
+def guide(request: pytest.FixtureRequest, real_site: str) -> Guide:
+    """The real guide in each of its languages, every page from that language's own sitemap."""
+    language: str = request.param
+    url = real_site + GUIDE_LANGUAGES[language]
+    with urllib.request.urlopen(url + "sitemap.xml") as response:
+        pages = re.findall(r"<loc>(.*?)</loc>", response.read().decode())
+    return Guide(language, url, pages, catalogue.load(language))

@@ -23,23 +23,24 @@ def hold_scorer(target: Page | BrowserContext) -> None:
 class QuizForm:
     """One quiz form: the one page object every browser test uses to answer and read quizzes."""
 
-    def __init__(self, page: Page, quiz_id: str) -> None:
+    def __init__(self, page: Page, quiz_id: str, words: catalogue.Catalogue = WORDS) -> None:
         self.page = page
         self.quiz_id = quiz_id
+        self.words = words
         self.form = page.locator(f"form[data-quiz='{quiz_id}']")
         self.result = self.form.locator("[data-quiz-result]")
         self.state = self.form.locator("[data-quiz-state]")
-        self.submit = self.form.get_by_role("button", name=WORDS.text("quiz.submit"))
+        self.submit = self.form.get_by_role("button", name=words.text("quiz.submit"))
         self.clear_button = self.form.locator("[data-quiz-reset]")
         self.title = self.result.locator(".bb-result__title")
         self.help_panel = self.form.locator("[data-quiz-help]")
         self.checked = self.form.locator("input:checked")
 
     @classmethod
-    def all_on(cls, page: Page) -> list[QuizForm]:
+    def all_on(cls, page: Page, words: catalogue.Catalogue = WORDS) -> list[QuizForm]:
         """Every quiz form on the page, in order."""
         ids = page.locator("form[data-quiz]").evaluate_all("forms => forms.map(f => f.dataset.quiz)")
-        return [cls(page, quiz_id) for quiz_id in ids]
+        return [cls(page, quiz_id, words) for quiz_id in ids]
 
     @classmethod
     def first_on(cls, page: Page) -> QuizForm:
@@ -73,16 +74,16 @@ class QuizForm:
 
     def expect_ready(self) -> None:
         expect(self.state).to_have_attribute("data-status", "ready", timeout=READY_TIMEOUT_MS)
-        expect(self.state).to_have_text(WORDS.text("quiz.ready"))
+        expect(self.state).to_have_text(self.words.text("quiz.ready"))
 
     def expect_unavailable(self) -> None:
         expect(self.state).to_have_attribute("data-status", "unavailable", timeout=READY_TIMEOUT_MS)
-        expect(self.state).to_contain_text(WORDS.text("quiz.unavailable"))
+        expect(self.state).to_contain_text(self.words.text("quiz.unavailable"))
 
     def clear(self) -> None:
         """Clear every answer: the control asks to be pressed a second time."""
         self.clear_button.click()
-        expect(self.clear_button).to_have_text(WORDS.text("quiz.reset_confirm"))
+        expect(self.clear_button).to_have_text(self.words.text("quiz.reset_confirm"))
         self.clear_button.click()
         expect(self.checked).to_have_count(0)
 

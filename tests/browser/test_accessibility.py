@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from quizpage import QuizForm
 
+from conftest import Guide
 from helpers import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,12 +34,12 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 
 @pytest.mark.usefixtures("scorer_held")
-def test_every_page_has_no_violations(page: Page, real_site_pages: list[str]) -> None:
-    """Every page in the sitemap passes axe (target-size on) in light and in dark colour scheme."""
+def test_every_page_has_no_violations(page: Page, guide: Guide) -> None:
+    """Every page in each language's sitemap passes axe (target-size on) in light and in dark colour scheme."""
     page.emulate_media(color_scheme="light")
     toggle = page.locator("form[data-md-component='palette'] label:visible").first
     found = {}
-    for url in real_site_pages:
+    for url in guide.pages:
         page.goto(url)  # a reload: the theme follows the device's (light) setting again
         for scheme, expected in (("light", "default"), ("dark", "slate")):
             if scheme == "dark":

@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 from quizpage import QuizForm, hold_scorer
 
+from brickbybrick import catalogue
+from conftest import Guide
 from helpers import BuiltSite, free_port, serve
 
 NEUTRAL = "https://www.bbc.co.uk/weather"
@@ -22,9 +24,9 @@ document.addEventListener("securitypolicyviolation", (e) =>
 """
 
 
-def _answer_every_quiz(page: Page) -> int:
+def _answer_every_quiz(page: Page, words: catalogue.Catalogue) -> int:
     """Answer every question of every quiz on the page (second option), submit, and wait for results."""
-    quizzes = QuizForm.all_on(page)
+    quizzes = QuizForm.all_on(page, words)
     for quiz in quizzes:
         quiz.expect_ready()
         quiz.answer_all(1)
@@ -35,12 +37,13 @@ def _answer_every_quiz(page: Page) -> int:
 
 @pytest.mark.usefixtures("scorer_held")
 @pytest.mark.allow_hosts("www.bbc.co.uk")
-def test_quick_exit_is_first_tab_stop_everywhere(page: Page, real_site_pages: list[str]) -> None:
-    """On every page the first Tab lands on "Exit this page"."""
-    for url in real_site_pages:
+def test_quick_exit_is_first_tab_stop_everywhere(page: Page, guide: Guide) -> None:
+    """On every page, in each language, the first Tab lands on "Exit this page" in that language."""
+    label = guide.words.text("page.exit.label")
+    for url in guide.pages:
         page.goto(url)
         page.keyboard.press("Tab")
-        expect(page.locator(":focus")).to_have_text(re.compile(r"^\s*Exit this page"))
+        expect(page.locator(":focus")).to_have_text(re.compile(rf"^\s*{re.escape(label)}"))
 
 
 @pytest.mark.usefixtures("scorer_held")
@@ -60,16 +63,14 @@ def test_shift_three_times_leaves_for_neutral_site(page: Page, real_site: str) -
 
 
 @pytest.mark.allow_hosts("www.bbc.co.uk")
-def test_quick_exit_without_javascript_is_visible_and_first(
-    browser: Browser, real_site_pages: list[str]
-) -> None:
+def test_quick_exit_without_javascript_is_visible_and_first(browser: Browser, guide: Guide) -> None:
     """With JavaScript off, every page (the 404 page too) shows the exit link and Tab reaches it first."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    origin = "/".join(real_site_pages[0].split("/", 3)[:3])
-    for url in [*real_site_pages, origin + "/404.html"]:  # what a host shows for a missing page
+    label = guide.words.text("page.exit.label")
+    for url in [*guide.pages, guide.url + "404.html"]:  # what a host shows for a missing page
         page.goto(url)
-        exit_link = page.get_by_role("link", name=re.compile(r"^Exit this page"))
+        exit_link = page.get_by_role("link", name=re.compile(rf"^{re.escape(label)}"))
         expect(exit_link).to_be_visible()
         expect(exit_link).to_have_attribute("href", NEUTRAL)
         page.keyboard.press("Tab")
@@ -210,9 +211,10 @@ def test_back_forward_cache_restores_no_answers(
 
 
 def test_every_page_and_quiz_under_csp_stays_local_and_kept_nothing(
-    browser: Browser, real_site: str, real_site_pages: list[str]
+    browser: Browser, real_site: str, guide: Guide
 ) -> None:
-    """Visit every page and take every quiz: no CSP violation, no foreign request, nothing stored."""
+    """Visit every page and take every quiz, in each language: no CSP violation, no foreign request,
+    nothing stored."""
     context = browser.new_context()
     context.add_init_script(CSP_PROBE)
     requests: list[str] = []
@@ -221,9 +223,9 @@ def test_every_page_and_quiz_under_csp_stays_local_and_kept_nothing(
     page = context.new_page()
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     quizzes = 0
-    for url in real_site_pages:
+    for url in guide.pages:
         page.goto(url)
-        quizzes += _answer_every_quiz(page)
+        quizzes += _answer_every_quiz(page, guide.words)
         assert page.evaluate("window.__cspViolations") == [], url
         for textarea in page.locator("textarea").all():
             textarea.fill("worksheet words that must not be kept")

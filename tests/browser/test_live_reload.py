@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -14,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from brickbybrick.plugin import csp, livereload
 from helpers import MKDOCS, free_port, mini_project
+from test_one_guide_many_languages import project as two_languages
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +29,13 @@ PAGES = {
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A fresh guide under `mkdocs serve` on a free port: (its origin, its project directory)."""
-    project = mini_project(tmp_path / "project", pages=PAGES)
+    with serving(mini_project(tmp_path / "project", pages=PAGES), tmp_path) as origin_and_project:
+        yield origin_and_project
+
+
+@contextlib.contextmanager
+def serving(project: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """``mkdocs serve`` of ``project`` on a free port, its log in ``tmp_path/serve.log``."""
     sock = free_port()
     port = sock.getsockname()[1]
     sock.close()
@@ -95,3 +103,23 @@ def test_the_same_mistake_is_named_on_every_rebuild(served: tuple[str, Path]) ->
         while log.read_text(encoding="utf-8").count(expected) < attempt:
             assert time.monotonic() < deadline, log.read_text(encoding="utf-8")[-2000:]
             time.sleep(0.3)
+
+
+def test_the_other_language_is_served_and_reloads_too(tmp_path: Path, page: Page) -> None:
+    """A guide in two languages under one `mkdocs serve`: the Spanish pages are there, with the live
+    reload their policy allows, and editing a Spanish chapter reloads its open page."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security" in message.text else None,
+    )
+    with serving(two_languages(tmp_path), tmp_path) as (origin, project):
+        page.goto(origin + "es/")
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Inicio")
+        time.sleep(1)  # as above: the page's first poll
+        (project / "es" / "docs" / "index.md").write_text(
+            "# Inicio, cambiado\n\nMira el [cuestionario](quiz.md).\n", encoding="utf-8"
+        )
+        expect(page.get_by_role("heading", level=1)).to_have_text("Inicio, cambiado", timeout=60_000)
+    assert violations == []

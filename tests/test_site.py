@@ -36,6 +36,13 @@ def _pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+def _by_language(site: Path) -> dict[str, list[Path]]:
+    """The pages of each language of the guide: English at the root, Spanish under es/."""
+    pages = _pages(site)
+    spanish = [page for page in pages if page.relative_to(site).parts[0] == "es"]
+    return {"en": [page for page in pages if page not in spanish], "es": spanish}
+
+
 def test_no_url_to_another_host_except_chosen_links(site: Path) -> None:
     """Only links a person chooses to click lead elsewhere, and they send no referrer."""
     problems = []
@@ -70,11 +77,12 @@ def test_no_third_party_url_in_scripts_or_styles(site: Path) -> None:
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 
-def _inline_script_hashes(site: Path) -> set[str]:
-    """Hashes of every inline script that runs on the site's pages: each the theme's or the plugin's own."""
+def _inline_script_hashes(site: Path, pages: list[Path] | None = None) -> set[str]:
+    """Hashes of every inline script that runs on the site's pages (or on ``pages``): each the theme's
+    or the plugin's own."""
     own = {plugin.inline_script(path) for path in plugin.INLINED}
     hashes: set[str] = set()
-    for page in _pages(site):
+    for page in _pages(site) if pages is None else pages:
         for match in INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
             if "src=" in match["attrs"] or 'type="application/json"' in match["attrs"]:
                 continue
@@ -85,15 +93,17 @@ def _inline_script_hashes(site: Path) -> set[str]:
 
 
 def test_every_page_carries_the_strict_policy(site: Path) -> None:
-    """Every page has the CSP meta tag first in <head>, allowing exactly the inline scripts the site has."""
-    hashes = _inline_script_hashes(site)
-    expected = f'<meta http-equiv="Content-Security-Policy" content="{csp.policy(hashes)}">'
-    for page in _pages(site):
-        html = page.read_text(encoding="utf-8")
-        assert expected in html, page
-        assert html.index(expected) < html.index("<script"), page
-        assert "'unsafe-inline'" not in html
-        assert "'unsafe-eval'" not in html.replace("'wasm-unsafe-eval'", "")
+    """Every page has the CSP meta tag first in <head>, allowing exactly the inline scripts its language's
+    site has (the theme's inline configuration differs by language)."""
+    for pages in _by_language(site).values():
+        hashes = _inline_script_hashes(site, pages)
+        expected = f'<meta http-equiv="Content-Security-Policy" content="{csp.policy(hashes)}">'
+        for page in pages:
+            html = page.read_text(encoding="utf-8")
+            assert expected in html, page
+            assert html.index(expected) < html.index("<script"), page
+            assert "'unsafe-inline'" not in html
+            assert "'unsafe-eval'" not in html.replace("'wasm-unsafe-eval'", "")
 
 
 def test_headers_file_matches_the_pages(site: Path) -> None:
@@ -124,7 +134,8 @@ def test_quiz_pages_link_to_staying_safe(site: Path) -> None:
         html = page.read_text(encoding="utf-8")
         has_quiz = 'data-quiz="' in html
         assert ("bb-privacy-notice" in html) == has_quiz, page
-    assert len([p for p in _pages(site) if "bb-privacy-notice" in p.read_text(encoding="utf-8")]) == 5
+    notices = [p for p in _pages(site) if "bb-privacy-notice" in p.read_text(encoding="utf-8")]
+    assert len(notices) == 5 * len(_by_language(site))  # five quizzes in each language
 
 
 def test_no_service_worker_or_storage_in_site_code(site: Path) -> None:

@@ -317,7 +317,9 @@ def test_without_javascript_the_fields_are_off_and_the_blank_prints(
     promises = page.get_by_label("Small promises I’ll keep this week")
     promises.click(force=True)
     page.keyboard.type("Call at 7.")
-    page.locator("label[for='ws-action-plan-5-check-1']").click(force=True)  # the box a person sees
+    tick = page.locator("label[for='ws-action-plan-5-check-1']")  # the box a person sees
+    tick.scroll_into_view_if_needed()  # typing may have scrolled the page under it
+    tick.click(force=True)
     expect(promises).to_have_value("")
     expect(page.locator("#ws-action-plan-5-check-1")).not_to_be_checked()
     text = pdf_text(print_pdf(page, "A4", tmp_path / "nojs.pdf"))

@@ -81,6 +81,7 @@ def test_the_switch_takes_a_keyboard_reader_to_the_same_chapter(page: Page, real
     button.focus()
     spanish = page.get_by_role("link", name="Español")
     expect(spanish).to_be_visible()
+    expect(page.get_by_role("link", name="English")).to_have_css("font-weight", "700")  # where the reader is
     spanish.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(real_site + "es/pillars/")

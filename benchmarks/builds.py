@@ -3,7 +3,8 @@
 The site build is ``mkdocs build --strict`` of the project (the plugin renders the quizzes
 through macros, ships Pyodide and the engine, writes the CSP and ``.gz`` files, and prints the
 blank worksheet PDF in a background thread, with the headless shell where there is one). It runs
-on a copy of the project (``mkdocs.yml``, ``docs/``, ``quizzes/``, ``help.yml``) in a temporary
+on a copy of the English guide (``mkdocs.yml`` without its other languages, ``docs/``,
+``quizzes/``, ``help.yml``; the Spanish guide is a second build of the same kind) in a temporary
 directory, so that its ``.cache/`` is the bench's own and nobody else's builds or tests share it:
 
 * PDF printed: the cached worksheet PDF is deleted first, so Chromium prints it afresh
@@ -38,7 +39,9 @@ import yaml
 from tests import helpers
 
 ROOT = helpers.ROOT
-PROJECT_FILES = ("mkdocs.yml", "docs", "quizzes", "help.yml")
+PROJECT_FILES = ("mkdocs.yml", "docs", "quizzes", "worksheets", "help.yml")
+# The `languages:` option and its entries (one per line, indented deeper).
+OTHER_LANGUAGES = re.compile(r"^(?P<indent> +)languages:[^\n]*\n(?:(?P=indent) +[^\n]*\n)*", re.MULTILINE)
 SKIP_PDF_NOTICE = "BB_SKIP_PDF=1: skipping"
 PRINTED = re.compile(r"Blank worksheet PDF: \S+ \(\d+ KB, ([\d.]+) s;")
 REUSED = re.compile(r"Blank worksheet PDF: \S+ \(unchanged page")
@@ -78,7 +81,11 @@ class BuildResults:
 
 
 def copy_project(target: Path) -> Path:
-    """Copy what ``mkdocs build`` of the project reads into ``target``; return it."""
+    """Copy what ``mkdocs build`` of the English guide reads into ``target``; return it.
+
+    The guide's other languages (``plugins.brickbybrick.languages``) are left out: each is a build
+    of its own, and the plain build it is compared with covers ``docs/`` only.
+    """
     target.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = ROOT / name
@@ -86,6 +93,9 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(source, target / name)
         else:
             shutil.copy2(source, target / name)
+    config = target / "mkdocs.yml"
+    text = OTHER_LANGUAGES.sub("", config.read_text(encoding="utf-8"))
+    config.write_text(text, encoding="utf-8")
     return target
 
 
@@ -200,7 +210,7 @@ def measure_builds(
     for round_ in range(1, runs + 1):
         before_round()
         out = workdir / f"round-{round_}"
-        for stale in (cache / "brickbybrick").glob("worksheet-*.pdf"):
+        for stale in (cache / "brickbybrick").glob("worksheet[_-]*.pdf"):
             stale.unlink()  # Chromium prints afresh; compressed Pyodide stays cached
         elapsed, log = time_site_build(project, out / "site-fresh", origin, pdf=True)
         results.site_fresh_pdf.append(elapsed)

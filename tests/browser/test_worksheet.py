@@ -488,7 +488,7 @@ def test_focus_areas_skip_danger_and_point_to_help(ws_page: Page) -> None:
     help_note = page.locator("[data-ws-focus-help]")
     expect(help_note).to_be_visible()
     expect(help_note).to_contain_text("Some of your answers in “Safety check”")
-    expect(help_note).to_contain_text("your safety is not a goal to work on together")  # this guide's words
+    expect(help_note).to_contain_text("safety is not a goal to work on together")  # this guide's words
     expect(help_note.get_by_role("link", name="Where to get help")).to_have_attribute(
         "href", re.compile(r"(^\.\./|/)help/$")
     )
